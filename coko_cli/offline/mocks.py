@@ -1,0 +1,163 @@
+"""Realistic answers for the mock runtime: invokes and per-type outputs with the right region.
+
+Outputs are derived from a hash of the resource's URN, so two runs produce the same ids.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+ACCOUNT_ID = "123456789012"
+PARTITION = "aws"
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
+ZONE_SUFFIX = {"eu-west-3": ["a", "b", "c"], "eu-central-1": ["a", "b", "c"], "af-south-1": ["a", "b", "c"], "us-east-1": ["a", "b", "c", "d", "e", "f"]}
+ZONE_ID_PREFIX = {"eu-west-3": "euw3", "eu-central-1": "euc1", "af-south-1": "afs1", "us-east-1": "use1"}
+# CloudFront origin-facing managed prefix list per region (the ids AWS publishes are per region).
+CLOUDFRONT_PREFIX_LIST = {"eu-west-3": "pl-75b1541c", "eu-central-1": "pl-a3a144ca", "af-south-1": "pl-c0aa4fa9", "us-east-1": "pl-3b927c52"}
+
+
+def digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def call_outputs(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:
+    """Answers for every invoke the program makes; an unknown token is an error, not silence."""
+    region = args.get("region") or region
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        suffixes = ZONE_SUFFIX.get(region, ["a", "b", "c"])
+        return {
+            "names": [f"{region}{s}" for s in suffixes],
+            "zoneIds": [f"{ZONE_ID_PREFIX.get(region, 'az')}-az{i + 1}" for i in range(len(suffixes))],
+            "id": region,
+            "groupNames": [region],
+            "state": "available",
+        }
+    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline-preview", "userId": "AIDAOFFLINEPREVIEW", "id": ACCOUNT_ID}
+    if token == "aws:index/getPartition:getPartition":
+        return {"partition": PARTITION, "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws", "id": PARTITION}
+    if token == "aws:index/getRegion:getRegion":
+        return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com", "description": region}
+    if token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+        password = "offline-preview-token"
+        return {
+            "authorizationToken": base64.b64encode(f"AWS:{password}".encode()).decode(),
+            "userName": "AWS",
+            "password": password,
+            "proxyEndpoint": f"https://{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com",
+            "expiresAt": "2099-01-01T00:00:00Z",
+            "id": region,
+        }
+    if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+        return {"id": CLOUDFRONT_PREFIX_LIST.get(region, "pl-00000000"), "name": args.get("name", ""), "addressFamily": "IPv4", "maxEntries": 55}
+    if token == "aws:elb/getServiceAccount:getServiceAccount":
+        return {"id": "009996457667", "arn": "arn:aws:iam::009996457667:root"}
+    if token == "aws:cloudfront/getCachePolicy:getCachePolicy":
+        return {"id": digest("cache-policy", str(args.get("name"))), "name": args.get("name")}
+    if token == "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
+        return {"id": digest("origin-request-policy", str(args.get("name"))), "name": args.get("name")}
+    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+        import json
+
+        return {"json": json.dumps({"Version": "2012-10-17", "Statement": args.get("statements", [])}), "id": "policy"}
+    raise UnmockedInvoke(token)
+
+
+class UnmockedInvoke(Exception):
+    """The program called a function the offline preview does not answer yet."""
+
+    def __init__(self, token: str):
+        super().__init__(f"the offline preview has no answer for invoke {token}; add it to coko_cli/offline/mocks.py")
+
+
+def _arn(service: str, region: str, resource: str) -> str:
+    return f"arn:{PARTITION}:{service}:{region}:{ACCOUNT_ID}:{resource}"
+
+
+def _physical_name(name: str, urn: str, inputs: dict[str, Any], key: str = "name") -> str:
+    value = inputs.get(key)
+    return value if isinstance(value, str) and value else f"{name}-{digest(urn, length=7)}"
+
+
+OutputFactory = Callable[[str, str, str, dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
+def _vpc(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    rid = f"vpc-{digest(urn)}"
+    return rid, {"arn": _arn("ec2", region, f"vpc/{rid}"), "defaultSecurityGroupId": f"sg-{digest(urn, 'default')}", "mainRouteTableId": f"rtb-{digest(urn, 'main')}", "ownerId": ACCOUNT_ID}
+
+
+def _ec2(prefix: str, kind: str) -> OutputFactory:
+    def make(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        rid = f"{prefix}-{digest(urn)}"
+        return rid, {"arn": _arn("ec2", region, f"{kind}/{rid}"), "ownerId": ACCOUNT_ID}
+
+    return make
+
+
+def _eip(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    rid = f"eipalloc-{digest(urn)}"
+    h = int(digest(urn, length=4), 16)
+    return rid, {"allocationId": rid, "publicIp": f"15.{h % 200 + 20}.{h % 250}.{h % 240 + 10}"}
+
+
+def _log_group(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    group = _physical_name(name, urn, inputs)
+    return group, {"name": group, "arn": _arn("logs", region, f"log-group:{group}")}
+
+
+def _iam_role(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    role = _physical_name(name, urn, inputs)
+    return role, {"name": role, "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:role/{role}", "uniqueId": f"AROA{digest(urn).upper()}"}
+
+
+def _iam_policy(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    policy = _physical_name(name, urn, inputs)
+    arn = f"arn:{PARTITION}:iam::{ACCOUNT_ID}:policy/{policy}"
+    return arn, {"name": policy, "arn": arn, "policyId": f"ANPA{digest(urn).upper()}"}
+
+
+def _generic(name: str, urn: str, region: str, inputs: dict[str, Any], service: str, kind: str) -> tuple[str, dict[str, Any]]:
+    physical = _physical_name(name, urn, inputs)
+    return physical, {"arn": _arn(service, region, f"{kind}/{physical}")}
+
+
+# Per-type outputs; types not listed get a generic id and an ARN in their service's namespace.
+OUTPUTS: dict[str, OutputFactory] = {
+    "aws:ec2/vpc:Vpc": _vpc,
+    "aws:ec2/subnet:Subnet": _ec2("subnet", "subnet"),
+    "aws:ec2/internetGateway:InternetGateway": _ec2("igw", "internet-gateway"),
+    "aws:ec2/natGateway:NatGateway": _ec2("nat", "natgateway"),
+    "aws:ec2/routeTable:RouteTable": _ec2("rtb", "route-table"),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": _ec2("rtbassoc", "route-table-association"),
+    "aws:ec2/securityGroup:SecurityGroup": _ec2("sg", "security-group"),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _ec2("sg", "security-group"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": _ec2("vpce", "vpc-endpoint"),
+    "aws:ec2/flowLog:FlowLog": _ec2("fl", "vpc-flow-log"),
+    "aws:ec2/eip:Eip": _eip,
+    "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:iam/role:Role": _iam_role,
+    "aws:iam/policy:Policy": _iam_policy,
+}
+
+# `aws:<module>/...` -> the ARN service namespace, for the generic fallback.
+ARN_SERVICE = {"cloudwatch": "cloudwatch", "ec2": "ec2", "iam": "iam", "rds": "rds", "elasticache": "elasticache", "opensearch": "es", "s3": "s3", "kms": "kms", "secretsmanager": "secretsmanager", "ecs": "ecs", "ecr": "ecr", "lb": "elasticloadbalancing", "alb": "elasticloadbalancing", "cloudfront": "cloudfront", "wafv2": "wafv2", "acm": "acm", "sns": "sns", "route53": "route53", "appautoscaling": "application-autoscaling"}
+
+
+def resource_outputs(type_: str, name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(id, outputs) as AWS would report them after a create: inputs plus computed attributes."""
+    factory = OUTPUTS.get(type_)
+    if factory is not None:
+        rid, computed = factory(name, urn, region, inputs)
+    else:
+        module = type_.split(":")[1].split("/")[0] if type_.count(":") >= 2 else "unknown"
+        kind = type_.rsplit(":", 1)[-1].lower()
+        rid, computed = _generic(name, urn, region, inputs, ARN_SERVICE.get(module, module), kind)
+    outputs = {**inputs, **computed, "id": rid}
+    if type_.startswith("aws:"):
+        outputs.setdefault("tagsAll", inputs.get("tags") or {})
+        outputs.setdefault("region", region)
+    return rid, outputs

@@ -1,0 +1,283 @@
+"""Run the real Pulumi program in-process under the SDK's mock runtime.
+
+No CLI, no plugins, no credentials: config comes from ``Pulumi.<stack>.yaml``, secrets are
+replaced by placeholders that stay marked secret, invokes and resource outputs come from
+``mocks.py``. ``preview`` mode leaves computed outputs unknown (like ``pulumi preview``);
+``up`` mode resolves everything (like ``pulumi up``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from google.protobuf import json_format
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.mocks import MockEngine, MockMonitor, MockResourceArgs, Mocks, MockSettings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from coko_cli.offline import mocks
+from stacks.config import PROJECT, PROJECT_ROOT, StackConfig, load_stack_file, read_stack_file
+
+Mode = Literal["preview", "up"]
+SECRET = "[secret]"
+UNKNOWN = "[unknown]"
+ORGANIZATION = "organization"
+_SECRET_SIG = "4dabf18193072939515e22adb298388d"
+_SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+_UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+PLACEHOLDER_PREFIX = "OFFLINEsecret"
+
+
+class PreviewError(Exception):
+    """The program failed under the offline preview; the message says where."""
+
+
+@dataclass
+class ResourceRecord:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    region: str | None
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent, "region": self.region, "custom": self.custom, "inputs": self.inputs}
+
+
+@dataclass
+class StackPreview:
+    stack: str
+    region: str
+    mode: Mode
+    resources: list[ResourceRecord]
+    outputs: dict[str, Any]
+    leaks: list[str]
+    seconds: float
+    raw_outputs: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "region": self.region,
+            "mode": self.mode,
+            "resources": [r.as_json() for r in self.resources],
+            "outputs": self.outputs,
+        }
+
+
+def placeholder(key: str) -> str:
+    """A recognisable, valid-looking stand-in for a secret value (also a valid Redis AUTH token)."""
+    return f"{PLACEHOLDER_PREFIX}{key.split(':')[-1]}{mocks.digest(key, length=8)}"
+
+
+def _clean(value: Any, secret: bool, leaks: list[str], path: str) -> Any:
+    """Wire value -> JSON value: secrets redacted, unknowns marked, resource refs as their URN."""
+    if isinstance(value, dict):
+        if value.get(_SECRET_SIG) == _SECRET_VALUE:
+            return _clean(value.get("value"), True, leaks, path)
+        if value.get(_SECRET_SIG) == _RESOURCE_SIG:
+            return value.get("id") or value.get("urn")
+        return {k: _clean(v, secret, leaks, f"{path}.{k}" if path else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, secret, leaks, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, str):
+        if _UNKNOWN_VALUE in value:
+            return UNKNOWN
+        if secret:
+            return SECRET
+        if PLACEHOLDER_PREFIX in value:
+            leaks.append(path)
+            return SECRET
+    if secret and value is not None:
+        return SECRET
+    return value
+
+
+def _wire_to_python(struct: Any) -> dict[str, Any]:
+    result: dict[str, Any] = json_format.MessageToDict(struct) if struct is not None else {}
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """Wire value -> value the mock returns as outputs: secrets unwrapped, unknowns kept."""
+    if isinstance(value, dict):
+        if value.get(_SECRET_SIG) == _SECRET_VALUE:
+            return _plain(value.get("value"))
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _OfflineMocks(Mocks):
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+
+    def call(self, args: Any) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return mocks.call_outputs(args.token, args.args, self.run.region), []
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        return self.run.answer(args)
+
+
+class _OfflineMonitor(MockMonitor):
+    """Records the tree (parent, provider) and the stack outputs, which MockResourceArgs lacks."""
+
+    def __init__(self, run: _Run) -> None:
+        super().__init__(_OfflineMocks(run))
+        self.run = run
+
+    def RegisterResource(self, request: Any) -> Any:
+        self.run.current.request = request
+        return super().RegisterResource(request)
+
+    def ReadResource(self, request: Any) -> Any:
+        self.run.current.request = request
+        return super().ReadResource(request)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
+            self.run.stack_outputs = _wire_to_python(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+
+class _Run:
+    """State of one stack's run; new_resource answers from here."""
+
+    def __init__(self, cfg: StackConfig, mode: Mode, references: dict[str, dict[str, Any]]) -> None:
+        self.cfg = cfg
+        self.region = cfg.region
+        self.mode = mode
+        self.references = references
+        self.current = threading.local()
+        self.records: list[ResourceRecord] = []
+        self.leaks: list[str] = []
+        self.provider_regions: dict[str, str] = {}
+        self.stack_outputs: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def _region(self, type_: str, inputs: dict[str, Any], provider_ref: str) -> str | None:
+        if not type_.startswith("aws:"):
+            return None
+        if isinstance(inputs.get("region"), str):
+            return str(inputs["region"])
+        provider_urn = provider_ref.rsplit("::", 1)[0] if provider_ref else ""
+        return self.provider_regions.get(provider_urn, self.region)
+
+    def answer(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        request = self.current.request
+        parent = getattr(request, "parent", "") or None
+        monitor: _OfflineMonitor = runtime_settings.SETTINGS.monitor  # type: ignore[attr-defined]
+        urn = monitor.make_urn(parent or "", args.typ, args.name)
+        wire = _wire_to_python(getattr(request, "object", None) or getattr(request, "properties", None))
+        inputs = _plain(wire)
+        region = self._region(args.typ, inputs, args.provider or "")
+        leaks: list[str] = []
+        record = ResourceRecord(urn, args.typ, args.name, parent, region, bool(args.custom) or args.resource_id is not None, _clean(wire, False, leaks, ""))
+        if args.typ == "pulumi:pulumi:StackReference":
+            rid, outputs = self._stack_reference(args)
+        elif not record.custom:
+            rid, outputs = "", {}
+        elif args.typ.startswith("pulumi:providers:"):
+            if isinstance(inputs.get("region"), str):
+                self.provider_regions[urn] = inputs["region"]
+            rid, outputs = mocks.digest(urn), dict(inputs)
+        elif self.mode == "preview":
+            rid, outputs = "", dict(inputs)  # computed attributes stay unknown, as in `pulumi preview`
+        else:
+            rid, outputs = mocks.resource_outputs(args.typ, args.name, urn, region or self.region, inputs)
+        record.outputs = outputs
+        with self.lock:
+            self.records.append(record)
+            self.leaks += [f"{urn} input {path}" for path in leaks]
+        return rid, outputs
+
+    def _stack_reference(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        name = str(args.inputs.get("name") or args.resource_id)
+        target = name.split("/")[-1]
+        if target not in self.references:
+            raise PreviewError(f"stack reference {name!r}: no offline outputs for stack {target!r}")
+        outputs = self.references[target]
+        return name, {"name": name, "outputs": outputs, "secretOutputNames": []}
+
+
+def _engine_config(raw: dict[str, Any], secret_keys: set[str]) -> dict[str, str]:
+    """Config as the engine hands it to the program: strings, objects as JSON, secrets as placeholders."""
+    config: dict[str, str] = {}
+    for key, value in raw.items():
+        if key in secret_keys:
+            config[key] = placeholder(key)
+        elif isinstance(value, str):
+            config[key] = value
+        else:
+            config[key] = json.dumps(value)
+    return config
+
+
+def run_stack(stack: str, mode: Mode, references: dict[str, dict[str, Any]] | None = None, root: Path = PROJECT_ROOT) -> StackPreview:
+    """Run ``__main__.py`` for one stack; raises ConfigError or PreviewError on failure."""
+    cfg = load_stack_file(stack, root)
+    raw, secret_keys = read_stack_file(stack, root)
+    run = _Run(cfg, mode, references or {})
+    runtime_config.set_all_config(_engine_config(raw, secret_keys), sorted(secret_keys))
+    monitor = _OfflineMonitor(run)
+    settings = MockSettings(
+        monitor=monitor,
+        monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+        engine=MockEngine(logging.getLogger("coko.offline")),
+        project=PROJECT,
+        stack=stack,
+        dry_run=mode == "preview",
+        organization=ORGANIZATION,
+        callbacks=None,
+    )
+    runtime_settings.configure(settings)
+    runtime_settings.ROOT.set(None)
+    started = time.perf_counter()
+    try:
+        _sync_await(run_in_stack(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+    except Exception as exc:  # the program's own failure: report it as one message
+        message = str(exc).strip() or type(exc).__name__
+        raise PreviewError(f"stack {stack} ({mode}): {message}") from exc
+    seconds = time.perf_counter() - started
+    outputs = _clean(run.stack_outputs, False, run.leaks, "outputs")
+    records = sorted(run.records, key=lambda r: r.urn)
+    return StackPreview(stack, cfg.region, mode, records, outputs, run.leaks, seconds, raw_outputs=_plain(run.stack_outputs))
+
+
+def run_stacks(stacks: list[str], mode: Mode, root: Path = PROJECT_ROOT) -> list[StackPreview]:
+    """Primary stacks first: a secondary's StackReference is answered from the primary's up-mode outputs."""
+    configs = {s: load_stack_file(s, root) for s in stacks}
+    order = sorted(stacks, key=lambda s: configs[s].role != "primary")
+    references: dict[str, dict[str, Any]] = {}
+    results: dict[str, StackPreview] = {}
+    for stack in order:
+        cfg = configs[stack]
+        if cfg.primary_stack:
+            target = cfg.primary_stack.split("/")[-1]
+            if target not in references:
+                primary = results.get(target)
+                if primary is None or primary.mode != "up":
+                    primary = run_stack(target, "up", root=root)
+                references[target] = primary.raw_outputs
+        results[stack] = run_stack(stack, mode, references, root)
+        if results[stack].mode == "up":
+            references[stack] = results[stack].raw_outputs
+    return [results[s] for s in stacks]
+
+
+def known_stacks(root: Path = PROJECT_ROOT) -> list[str]:
+    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
