@@ -1,0 +1,77 @@
+"""The environment contract between the infrastructure and the Django image.
+
+Pure standard library on purpose: the Pulumi program loads this file with
+``importlib.util.spec_from_file_location`` to build the ECS task definition
+(``environment`` for plain values, ``secrets`` for Secrets Manager values),
+and production settings call :func:`missing` to fail fast. Keeping one list
+means the two sides cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One variable the container expects at start."""
+
+    name: str
+    secret: bool  # injected by ECS `secrets` (Secrets Manager), never `environment`
+    required: bool
+    description: str
+    json_key: str | None = None  # key inside a JSON secret (RDS managed secret)
+
+
+def _plain(name: str, description: str, required: bool = True) -> EnvVar:
+    return EnvVar(name=name, secret=False, required=required, description=description)
+
+
+def _secret(
+    name: str, description: str, required: bool = True, json_key: str | None = None
+) -> EnvVar:
+    return EnvVar(
+        name=name, secret=True, required=required, description=description, json_key=json_key
+    )
+
+
+CONTRACT: tuple[EnvVar, ...] = (
+    _plain("DJANGO_SETTINGS_MODULE", "Settings module; always coko.settings.production."),
+    _plain("DJANGO_ALLOWED_HOSTS", "Comma-separated public host names (API domain)."),
+    _plain("CORS_ALLOWED_ORIGINS", "Comma-separated browser origins allowed by CORS."),
+    _plain("POSTGRES_HOST", "PostgreSQL endpoint (primary, or read replica in the secondary)."),
+    _plain("POSTGRES_PORT", "PostgreSQL port."),
+    _plain("DEPLOYMENT_REGION", "AWS region this task runs in (tags logs and Sentry events)."),
+    _plain("ENVIRONMENT", "Environment name, e.g. production or staging."),
+    _plain("AWS_STORAGE_BUCKET_NAME", "S3 bucket for user-uploaded media."),
+    _plain("AWS_STATIC_BUCKET_NAME", "S3 bucket for collected static files."),
+    _plain("AWS_S3_REGION_NAME", "Region of the media and static buckets."),
+    _plain("AWS_S3_CUSTOM_DOMAIN", "CloudFront domain serving /static/ and /media/."),
+    _plain("OPENSEARCH_URL", "OpenSearch endpoint for catalog search."),
+    _plain("DEFAULT_FROM_EMAIL", "Sender address for outgoing mail (SES verified)."),
+    _plain("AWS_SES_REGION_NAME", "Region of the SES identity used to send mail."),
+    _plain(
+        "DATABASE_READ_ONLY",
+        '"true" where the database is a read replica: sessions become read-only.',
+        required=False,
+    ),
+    _secret("DJANGO_SECRET_KEY", "Django SECRET_KEY (signing of sessions and tokens)."),
+    _secret("POSTGRES_USER", "Database user from the RDS managed master secret.", json_key="username"),
+    _secret(
+        "POSTGRES_PASSWORD", "Database password from the RDS managed master secret.", json_key="password"
+    ),
+    _secret("REDIS_URL", "Full rediss:// URL with auth token (cache, Celery broker and results)."),
+    _secret("SENTRY_DSN", "Sentry DSN; error reporting is off when absent.", required=False),
+    _secret("ORANGE_MONEY_API_KEY", "Orange Money API key."),
+    _secret("ORANGE_MONEY_SECRET", "Orange Money API secret."),
+    _secret("MTN_MOMO_API_KEY", "MTN Mobile Money API key."),
+    _secret("MTN_MOMO_SECRET", "MTN Mobile Money API secret."),
+    _secret("WAVE_API_KEY", "Wave API key."),
+    _secret("WAVE_SECRET", "Wave API secret."),
+)
+
+
+def missing(environ: Mapping[str, str]) -> list[str]:
+    """Names of required variables that are absent or empty, in contract order."""
+    return [var.name for var in CONTRACT if var.required and not environ.get(var.name, "").strip()]

@@ -1,0 +1,1 @@
+"""One settings module per environment: base, production, test, local."""

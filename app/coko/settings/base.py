@@ -1,0 +1,176 @@
+"""Settings shared by every environment. Holds no secrets and reads no env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent  # .../app
+
+DEBUG = False
+ALLOWED_HOSTS: list[str] = []
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_prometheus",
+    "corsheaders",
+    "django_ratelimit",
+    "coko.core",
+    "coko.catalog",
+    "coko.reading",
+    "coko.recommendations",
+]
+
+# HealthCheckMiddleware is first: /health/ and /metrics answer before host
+# validation (ALB health checks send the task's private IP as Host) and before
+# the SSL redirect (the ALB talks plain HTTP to the task).
+MIDDLEWARE = [
+    "coko.core.middleware.HealthCheckMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "coko.urls"
+WSGI_APPLICATION = "coko.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_ROUTERS = ["coko.core.routers.DatabaseRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BASE_DIR / "media"
+
+# Security flags on by default (the seed's values); local/test relax them.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 31_536_000  # one year
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SESSION_COOKIE_HTTPONLY = True
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # 10 MB
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # 10 MB
+
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_CREDENTIALS = True
+
+# Rate limiting through the default (Redis) cache. The client IP is taken from
+# X-Forwarded-For (CloudFront -> ALB), see coko.core.ratelimit.
+RATELIMIT_ENABLE = True
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "coko.core.views.ratelimited"
+RATELIMIT_IP_META_KEY = "coko.core.ratelimit.client_ip"
+API_RATE_LIMIT = "300/m"
+# The Prometheus cache backend subclasses django_redis.cache.RedisCache, which
+# django-ratelimit supports; its name is just not on the allow-list.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+#: Hosts on which /metrics answers 404 (the public path); see coko.core.metrics.
+METRICS_REFUSED_HOSTS: list[str] = []
+
+CATALOG_PAGE_SIZE = 20
+CATALOG_MAX_PAGE_SIZE = 100
+CATALOG_CACHE_TIMEOUT = 300
+POPULAR_BOOKS_LIMIT = 20
+
+# Celery (values from the seed).
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = "UTC"
+CELERY_ENABLE_UTC = True
+CELERY_WORKER_CONCURRENCY = 4
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "recompute-popular-books": {
+        "task": "coko.recommendations.tasks.compute_popular_books",
+        "schedule": 15 * 60.0,
+    },
+}
+
+
+def redis_cache(url: str, key_prefix: str = "coko") -> dict[str, Any]:
+    """django-redis cache config (seed values), wrapped for Prometheus metrics."""
+    return {
+        "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "TIMEOUT": 300,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+            "CONNECTION_POOL_KWARGS": {"max_connections": 50, "retry_on_timeout": True},
+        },
+    }
+
+
+def json_logging(level: str = "INFO") -> dict[str, Any]:
+    """Console logging as one JSON object per line (CloudWatch-friendly)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+                "rename_fields": {"levelname": "level", "asctime": "time"},
+            },
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django": {"handlers": ["console"], "level": level, "propagate": False},
+            "coko": {"handlers": ["console"], "level": level, "propagate": False},
+        },
+    }
+
+
+LOGGING = json_logging()

@@ -1,0 +1,62 @@
+"""The env contract is loadable by the infrastructure without Django."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+CONTRACT_PATH = Path(__file__).resolve().parents[2] / "app" / "coko" / "env_contract.py"
+
+LOADER = f"""
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("coko_env_contract", {str(CONTRACT_PATH)!r})
+module = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = module
+spec.loader.exec_module(module)
+print(json.dumps({{"names": [v.name for v in module.CONTRACT], "django": "django" in sys.modules}}))
+"""
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("coko_env_contract_test", CONTRACT_PATH)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_contract_loads_by_file_path_without_importing_django() -> None:
+    import json
+
+    result = subprocess.run([sys.executable, "-c", LOADER], capture_output=True, text=True, check=True)
+    payload = json.loads(result.stdout)
+    assert payload["django"] is False
+    assert "DJANGO_SECRET_KEY" in payload["names"]
+
+
+def test_secrets_and_plain_values_are_split_as_the_infra_expects() -> None:
+    contract = _load()
+    by_name = {var.name: var for var in contract.CONTRACT}
+    secrets = {name for name, var in by_name.items() if var.secret}
+    assert secrets == {
+        "DJANGO_SECRET_KEY", "POSTGRES_USER", "POSTGRES_PASSWORD", "REDIS_URL", "SENTRY_DSN",
+        "ORANGE_MONEY_API_KEY", "ORANGE_MONEY_SECRET", "MTN_MOMO_API_KEY", "MTN_MOMO_SECRET",
+        "WAVE_API_KEY", "WAVE_SECRET",
+    }
+    assert by_name["POSTGRES_USER"].json_key == "username"
+    assert by_name["POSTGRES_PASSWORD"].json_key == "password"
+    assert not by_name["SENTRY_DSN"].required and not by_name["DATABASE_READ_ONLY"].required
+    assert len(by_name) == len(contract.CONTRACT), "names are unique"
+
+
+def test_missing_lists_every_absent_or_empty_required_variable() -> None:
+    contract = _load()
+    full = {var.name: "x" for var in contract.CONTRACT}
+    assert contract.missing(full) == []
+    partial = dict(full, DJANGO_SECRET_KEY="", WAVE_SECRET="   ")
+    del partial["POSTGRES_HOST"]
+    del partial["SENTRY_DSN"]  # optional: never reported
+    assert contract.missing(partial) == ["POSTGRES_HOST", "DJANGO_SECRET_KEY", "WAVE_SECRET"]

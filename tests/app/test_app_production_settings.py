@@ -1,0 +1,117 @@
+"""coko.settings.production loads from the contract and refuses to load without it."""
+
+from __future__ import annotations
+
+import json
+
+from coko.env_contract import CONTRACT
+from conftest import run_manage
+
+PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+import sentry_sdk
+client = sentry_sdk.get_client()
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "proxy_header": list(settings.SECURE_PROXY_SSL_HEADER),
+    "hsts": [settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS],
+    "cookies_secure": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
+    "nosniff": settings.SECURE_CONTENT_TYPE_NOSNIFF,
+    "frame": settings.X_FRAME_OPTIONS,
+    "upload": [settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.FILE_UPLOAD_MAX_MEMORY_SIZE],
+    "hosts": settings.ALLOWED_HOSTS,
+    "cors": settings.CORS_ALLOWED_ORIGINS,
+    "db_names": {a: d["NAME"] for a, d in settings.DATABASES.items()},
+    "db_user": settings.DATABASES["catalog_db"]["USER"],
+    "db_options": settings.DATABASES["default"]["OPTIONS"],
+    "cache": settings.CACHES["default"],
+    "celery": [settings.CELERY_BROKER_URL, settings.CELERY_TASK_SERIALIZER, settings.CELERY_TIMEZONE,
+               settings.CELERY_WORKER_CONCURRENCY, settings.CELERY_WORKER_MAX_TASKS_PER_CHILD,
+               "CELERY_BROKER_USE_SSL" in dir(settings)],
+    "storages": settings.STORAGES,
+    "static_url": settings.STATIC_URL,
+    "access_key": hasattr(settings, "AWS_ACCESS_KEY_ID") or hasattr(settings, "AWS_SECRET_ACCESS_KEY"),
+    "email": [settings.EMAIL_BACKEND, settings.AWS_SES_REGION_NAME, settings.DEFAULT_FROM_EMAIL],
+    "payments": [settings.ORANGE_MONEY_API_KEY, settings.MTN_MOMO_SECRET, settings.WAVE_API_KEY],
+    "session_engine": settings.SESSION_ENGINE,
+    "sentry": client.is_active() and {
+        "pii": client.options["send_default_pii"], "traces": client.options["traces_sample_rate"],
+        "environment": client.options["environment"],
+    },
+}))
+"""
+
+
+def contract_env(**overrides: str) -> dict[str, str]:
+    env = {var.name: f"value-of-{var.name.lower()}" for var in CONTRACT if var.required}
+    env.update(
+        DJANGO_SETTINGS_MODULE="coko.settings.production",
+        DJANGO_ALLOWED_HOSTS="api.coko.africa, www.coko.africa",
+        CORS_ALLOWED_ORIGINS="https://coko.africa",
+        POSTGRES_PORT="5432",
+        REDIS_URL="rediss://:token@cache.internal:6379/0",
+        AWS_S3_CUSTOM_DOMAIN="d111.cloudfront.net",
+        AWS_SES_REGION_NAME="eu-west-1",
+    )
+    env.update(overrides)
+    return env
+
+
+def load(env: dict[str, str]) -> dict:
+    result = run_manage(["shell", "-c", PROBE], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_settings_apply_the_seed_security_and_service_values() -> None:
+    s = load(contract_env())
+    assert s["debug"] is False and s["ssl_redirect"] is True
+    assert s["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert s["hsts"] == [31_536_000, True] and s["cookies_secure"] == [True, True]
+    assert s["nosniff"] is True and s["frame"] == "DENY"
+    assert s["upload"] == [10 * 1024 * 1024] * 2
+    assert s["hosts"] == ["api.coko.africa", "www.coko.africa"] and s["cors"] == ["https://coko.africa"]
+    assert s["db_names"] == {
+        "default": "coko", "auth_db": "coko_auth", "catalog_db": "coko_catalog",
+        "reading_db": "coko_reading", "recommendation_db": "coko_recommendation",
+    }
+    assert s["db_user"] == "value-of-postgres_user" and s["db_options"]["sslmode"] == "require"
+    cache = s["cache"]
+    assert cache["KEY_PREFIX"] == "coko" and cache["TIMEOUT"] == 300
+    assert cache["OPTIONS"]["CONNECTION_POOL_KWARGS"] == {"max_connections": 50, "retry_on_timeout": True}
+    assert s["celery"] == ["rediss://:token@cache.internal:6379/0", "json", "UTC", 4, 1000, True]
+    assert s["storages"]["staticfiles"]["OPTIONS"]["bucket_name"] == "value-of-aws_static_bucket_name"
+    assert s["storages"]["default"]["OPTIONS"]["bucket_name"] == "value-of-aws_storage_bucket_name"
+    assert s["static_url"] == "https://d111.cloudfront.net/static/"
+    assert s["access_key"] is False, "S3 must use the task role, not keys"
+    assert s["email"] == ["django_ses.SESBackend", "eu-west-1", "value-of-default_from_email"]
+    assert s["payments"] == ["value-of-orange_money_api_key", "value-of-mtn_momo_secret", "value-of-wave_api_key"]
+    assert s["sentry"] is False, "no DSN, no Sentry"
+
+
+def test_sentry_is_enabled_by_a_dsn_without_personal_data() -> None:
+    s = load(contract_env(SENTRY_DSN="https://public@sentry.invalid/1", ENVIRONMENT="staging"))
+    assert s["sentry"] == {"pii": False, "traces": 0.1, "environment": "staging"}
+
+
+def test_read_replica_region_makes_database_sessions_read_only() -> None:
+    s = load(contract_env(DATABASE_READ_ONLY="true"))
+    assert s["db_options"]["options"] == "-c default_transaction_read_only=on"
+    assert s["session_engine"] == "django.contrib.sessions.backends.cache"
+
+
+def test_production_settings_refuse_to_load_and_name_every_missing_variable() -> None:
+    env = contract_env()
+    for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "WAVE_SECRET"):
+        del env[name]
+    env["AWS_S3_CUSTOM_DOMAIN"] = ""
+    result = run_manage(["check"], env)
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith("django.core.exceptions.ImproperlyConfigured: Missing required")
+    for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "WAVE_SECRET", "AWS_S3_CUSTOM_DOMAIN"):
+        assert name in message, message
+    assert "SENTRY_DSN" not in message
