@@ -1,0 +1,153 @@
+"""boto3 session, clients and the translation of AWS failures into one readable line.
+
+Retries are botocore's (standard or adaptive mode), never hand-written: throttling and
+transient 5xx are absorbed there, and what survives the retries is reported, not traced back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TYPE_CHECKING, Literal
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+    TokenRetrievalError,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_logs import CloudWatchLogsClient
+
+RetryMode = Literal["standard", "adaptive"]
+
+
+class Exit(IntEnum):
+    """Exit codes shared by the ops commands (migrate also passes the container's code through)."""
+
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    AWS = 4
+    TIMEOUT = 124
+
+
+class OpsError(Exception):
+    """An expected failure: one message for stderr and the exit code to leave with."""
+
+    def __init__(self, message: str, code: int = Exit.FAILED, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = int(code)
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class AwsOptions:
+    """How to reach AWS: region (stack file unless overridden), profile and botocore retries."""
+
+    region: str
+    profile: str | None = None
+    retry_mode: RetryMode = "standard"
+    max_attempts: int = 8
+
+
+def new_session(profile: str | None, region: str) -> boto3.Session:
+    """One place that builds the session, so tests can wrap it (e.g. to inject throttling)."""
+    return boto3.Session(profile_name=profile, region_name=region)
+
+
+@dataclass
+class Clients:
+    """The clients a command needs, sharing one session and one retry policy."""
+
+    ecs: ECSClient
+    logs: CloudWatchLogsClient
+    region: str
+
+
+def make_clients(options: AwsOptions) -> Clients:
+    config = Config(retries={"mode": options.retry_mode, "max_attempts": options.max_attempts}, user_agent_extra="coko-cli")
+    with aws_errors():
+        session = new_session(options.profile, options.region)
+        return Clients(
+            ecs=session.client("ecs", config=config),
+            logs=session.client("logs", config=config),
+            region=options.region,
+        )
+
+
+_ACCESS = ("AccessDenied", "UnauthorizedOperation", "UnrecognizedClient", "InvalidClientTokenId", "AuthFailure", "SignatureDoesNotMatch")
+_EXPIRED = ("ExpiredToken", "RequestExpired", "TokenRefreshRequired")
+_THROTTLE = ("Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "ProvisionedThroughputExceeded", "SlowDown")
+
+
+def explain_client_error(exc: ClientError) -> OpsError:
+    """Map an AWS error code to a sentence an operator can act on at 3 a.m."""
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code", "Unknown"))
+    message = str(error.get("Message", "")).strip()
+    operation = exc.operation_name
+    if code.startswith(_EXPIRED):
+        return OpsError(f"AWS credentials have expired ({operation}: {code}).", Exit.AWS, "Refresh them (aws sso login, or new session credentials) and retry.")
+    if code.startswith(_ACCESS):
+        return OpsError(
+            f"Access denied by AWS on {operation}: {message or code}.",
+            Exit.AWS,
+            "The credentials in use lack this permission; see docs/ops.md for the IAM actions each command needs.",
+        )
+    if code.startswith(_THROTTLE):
+        attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+        return OpsError(
+            f"AWS kept throttling {operation} after {attempts + 1} attempts ({code}).",
+            Exit.AWS,
+            "Retry later, or raise --max-attempts / use --retry-mode adaptive.",
+        )
+    if code == "ClusterNotFoundException":
+        return OpsError(f"ECS cluster not found ({operation}): {message or code}.", Exit.USAGE, "Check --stack/--region, or name it with --cluster.")
+    if code == "ServiceNotFoundException":
+        return OpsError(f"ECS service not found ({operation}): {message or code}.", Exit.USAGE, "Check --service, or that the stack is deployed.")
+    if code == "ServiceNotActiveException":
+        return OpsError(f"ECS service is not active ({operation}): {message or code}.", Exit.USAGE)
+    if code == "ResourceNotFoundException":
+        return OpsError(f"AWS resource not found ({operation}): {message or code}.", Exit.USAGE)
+    if code in ("ClientException", "InvalidParameterException", "ValidationException"):
+        return OpsError(f"AWS rejected {operation}: {message or code}.", Exit.FAILED)
+    return OpsError(f"AWS error on {operation}: {code}: {message}".rstrip(": ") + ".", Exit.AWS)
+
+
+def explain_botocore_error(exc: BotoCoreError) -> OpsError:
+    if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
+        return OpsError("No AWS credentials found.", Exit.AWS, "Set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run in a role.")
+    if isinstance(exc, TokenRetrievalError):
+        return OpsError(f"AWS SSO token could not be refreshed: {exc}.", Exit.AWS, "Run `aws sso login` and retry.")
+    if isinstance(exc, ProfileNotFound):
+        return OpsError(f"{exc}.", Exit.USAGE, "Check --profile / AWS_PROFILE against ~/.aws/config.")
+    if isinstance(exc, NoRegionError):
+        return OpsError("No AWS region.", Exit.USAGE, "Pass --region.")
+    if isinstance(exc, (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError)):
+        return OpsError(f"Cannot reach AWS: {exc}.", Exit.AWS, "Check the network, the region and AWS_ENDPOINT_URL.")
+    return OpsError(f"AWS client error: {exc}.", Exit.AWS)
+
+
+@contextmanager
+def aws_errors() -> Iterator[None]:
+    """Turn botocore exceptions raised inside the block into OpsError."""
+    try:
+        yield
+    except ClientError as exc:
+        raise explain_client_error(exc) from exc
+    except BotoCoreError as exc:
+        raise explain_botocore_error(exc) from exc

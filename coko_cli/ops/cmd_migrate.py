@@ -1,0 +1,134 @@
+"""`coko migrate`: run `manage.py migrate_alias` as one-off ECS tasks, one alias after another."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from coko_cli import naming
+from coko_cli.ops import taskdefs
+from coko_cli.ops.aws import Exit, OpsError
+from coko_cli.ops.cli import (
+    EXIT_CODES,
+    AsJson,
+    Cluster,
+    MaxAttempts,
+    PollInterval,
+    Profile,
+    Region,
+    RetryModeChoice,
+    RetryModeOpt,
+    Services,
+    Stack,
+    connect,
+    find,
+    handle_errors,
+    help_text,
+)
+from coko_cli.ops.migrate import MigrationResult, MigrationRun, refuse_if_running
+from coko_cli.ops.render import Output, short_td
+from coko_cli.ops.rollback import primary_task_definition
+
+HELP = f"""Run database migrations as one-off Fargate tasks, one database alias at a time.
+
+Each task reuses the backend service's network configuration and task definition (or
+--task-definition), runs `python manage.py migrate_alias ALIAS` (with --check: `… --check`,
+non-zero when migrations are unapplied), streams its CloudWatch logs, and stops at the first
+alias that fails. Refuses to start while another migration task of the stack is running.
+
+{EXIT_CODES} When a task ran to completion, the exit code is the container's own (e.g. 3 stays 3)."""
+
+
+def _summary(results: list[MigrationResult]) -> Table:
+    table = Table(title="Migrations", title_justify="left")
+    for column in ("Database", "Outcome", "Exit", "Seconds", "Task"):
+        table.add_column(column)
+    style = {"succeeded": "green", "skipped": "dim"}
+    for r in results:
+        table.add_row(r.alias, f"[{style.get(r.outcome, 'red')}]{r.outcome}[/]", str(r.exit_code), f"{r.seconds:.1f}", (r.task_arn or "-").rsplit("/", 1)[-1])
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(help=help_text(HELP))
+    @handle_errors
+    def migrate(
+        stack: Stack,
+        database: Annotated[list[str] | None, typer.Option(help=f"Database alias (repeatable; default all: {', '.join(naming.DATABASE_ALIASES)}).")] = None,
+        check: Annotated[bool, typer.Option("--check", help="Only check for unapplied migrations (migrate_alias ALIAS --check).")] = False,
+        task_definition: Annotated[
+            str | None, typer.Option(help="Task definition (family:revision or ARN) instead of the one the backend service runs.")
+        ] = None,
+        timeout: Annotated[float, typer.Option(min=0, help="Seconds per alias before the task is stopped (0: no limit).")] = 1800,
+        poll_interval: PollInterval = 5,
+        cluster: Cluster = None,
+        service: Services = None,
+        region: Region = None,
+        profile: Profile = None,
+        retry_mode: RetryModeOpt = RetryModeChoice.standard,
+        max_attempts: MaxAttempts = 8,
+        as_json: AsJson = False,
+    ) -> None:
+        aliases = list(dict.fromkeys(database or naming.DATABASE_ALIASES))
+        unknown = [a for a in aliases if a not in naming.DATABASE_ALIASES]
+        if unknown:
+            raise OpsError(f"unknown database alias {', '.join(unknown)} (known: {', '.join(naming.DATABASE_ALIASES)})", Exit.USAGE)
+        out = Output(as_json)
+        config, clients = connect(stack, region, profile, retry_mode, max_attempts)
+        target = find(clients, config, ("backend",), cluster, service)
+        backend = target.services["backend"]
+        definition = taskdefs.describe(clients.ecs, task_definition or primary_task_definition(backend))
+        refuse_if_running(clients.ecs, target.cluster)
+        runner = MigrationRun(clients, config.stack, target.cluster, backend, definition, check, poll_interval, timeout, out)
+        results: list[MigrationResult] = []
+        for alias in aliases:
+            if results and results[-1].exit_code != 0:
+                results.append(MigrationResult(alias, "skipped", 0))
+                continue
+            result = runner.run(alias)
+            results.append(result)
+            if result.exit_code == 0:
+                out.note(f"[green]✓[/] {alias}: {'no unapplied migrations' if check else 'migrated'} ({result.seconds:.1f}s)")
+            else:
+                _report_failure(out, result)
+        failed = next((r for r in results if r.exit_code != 0), None)
+        code = failed.exit_code if failed else 0
+        out.emit_json(
+            {
+                "stack": config.stack,
+                "cluster": target.cluster,
+                "service": backend["serviceName"],
+                "taskDefinition": definition["taskDefinitionArn"],
+                "check": check,
+                "exitCode": code,
+                "results": [r.as_json() for r in results],
+            }
+        )
+        if len(aliases) > 1:
+            out.print(_summary(results))
+        if failed:
+            raise typer.Exit(code)
+        out.note(f"All {len(aliases)} database(s) {'are up to date' if check else 'migrated'} with {short_td(definition['taskDefinitionArn'])}.")
+
+
+def _report_failure(out: Output, result: MigrationResult) -> None:
+    """The reason and the log tail, on stderr, whatever the output mode."""
+    what = {
+        "failed-to-start": f"task failed to start ({result.stop_code or 'no task'}): {result.stopped_reason or 'no reason given'}",
+        "timed-out": f"timed out: {result.stopped_reason}",
+    }.get(
+        result.outcome,
+        f"container exited with code {result.container_exit_code}"
+        if result.container_exit_code is not None
+        else f"task stopped without an exit code ({result.stop_code}): {result.stopped_reason}",
+    )
+    out.error(f"{result.alias}: {what}")
+    if result.log_tail:
+        out.err.rule(f"last {len(result.log_tail)} log lines of {result.alias}", style="red")
+        for line in result.log_tail:
+            out.err.out(line, highlight=False)
+        out.err.rule(style="red")
+    elif result.task_arn:
+        out.err.print("  (no log lines were found for this task)")

@@ -1,0 +1,13 @@
+"""`coko migrate | rollback | releases | status`: ECS operations through boto3 only (no Pulumi CLI)."""
+
+from __future__ import annotations
+
+import typer
+
+from coko_cli.ops import cmd_migrate, cmd_releases, cmd_rollback, cmd_status
+
+
+def register(app: typer.Typer) -> None:
+    """Add migrate, rollback, releases and status to the `coko` app."""
+    for module in (cmd_migrate, cmd_rollback, cmd_releases, cmd_status):
+        module.register(app)
