@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from functools import partial
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -21,6 +22,11 @@ from pydantic.alias_generators import to_camel
 
 PROJECT = "coko"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_root() -> Path:
+    """Where Pulumi.yaml and the stack files live; COKO_PROJECT_ROOT points elsewhere (tests, forks)."""
+    return Path(os.environ.get("COKO_PROJECT_ROOT") or PROJECT_ROOT)
 
 # The secrets the app needs; each must be a `secure:` value in the stack file.
 REQUIRED_SECRETS: dict[str, str] = {
@@ -173,7 +179,8 @@ class DatabaseConfig(_Model):
     performance_insights: bool = True
     monitoring_interval_seconds: Literal[1, 5, 10, 15, 30, 60] = 60
     log_retention_days: RetentionDays = 30
-
+    # log_min_duration_statement: statements slower than this are logged (ms).
+    slow_query_ms: int = Field(500, ge=0, le=60000)
 
     @field_validator("engine_version")
     @classmethod
@@ -214,7 +221,8 @@ class CacheConfig(_Model):
     snapshot_retention_days: int = Field(7, ge=1, le=35)
     snapshot_window: str = "02:00-03:00"
     maintenance_window: str = "sun:05:00-sun:06:00"
-
+    # Retention of the slow-log log group ElastiCache delivers to.
+    log_retention_days: RetentionDays = 30
 
 
 class SearchConfig(_Model):
@@ -449,12 +457,13 @@ def parse_config(stack: str, raw: Mapping[str, Any], secret_keys: set[str], sour
     return config.model_copy(update={"secret_keys": frozenset(declared_secrets)})
 
 
-def stack_file(stack: str, root: Path = PROJECT_ROOT) -> Path:
-    return root / f"Pulumi.{stack}.yaml"
+def stack_file(stack: str, root: Path | None = None) -> Path:
+    return (root or project_root()) / f"Pulumi.{stack}.yaml"
 
 
-def read_stack_file(stack: str, root: Path = PROJECT_ROOT) -> tuple[dict[str, Any], set[str]]:
+def read_stack_file(stack: str, root: Path | None = None) -> tuple[dict[str, Any], set[str]]:
     """Flat config and secret keys from Pulumi.<stack>.yaml, as the Pulumi engine would pass them."""
+    root = root or project_root()
     path = stack_file(stack, root)
     if not path.is_file():
         known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
@@ -477,7 +486,7 @@ def read_stack_file(stack: str, root: Path = PROJECT_ROOT) -> tuple[dict[str, An
     return raw, secrets
 
 
-def load_stack_file(stack: str, root: Path = PROJECT_ROOT) -> StackConfig:
+def load_stack_file(stack: str, root: Path | None = None) -> StackConfig:
     """The CLI's entry: validate Pulumi.<stack>.yaml without Pulumi."""
     raw, secrets = read_stack_file(stack, root)
     return parse_config(stack, raw, secrets, stack_file(stack, root).name)

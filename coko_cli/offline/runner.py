@@ -25,7 +25,7 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from coko_cli.offline import mocks
-from stacks.config import PROJECT, PROJECT_ROOT, StackConfig, load_stack_file, read_stack_file
+from stacks.config import PROJECT, StackConfig, load_stack_file, project_root, read_stack_file
 
 Mode = Literal["preview", "up"]
 SECRET = "[secret]"
@@ -227,8 +227,9 @@ def _engine_config(raw: dict[str, Any], secret_keys: set[str]) -> dict[str, str]
     return config
 
 
-def run_stack(stack: str, mode: Mode, references: dict[str, dict[str, Any]] | None = None, root: Path = PROJECT_ROOT) -> StackPreview:
+def run_stack(stack: str, mode: Mode, references: dict[str, dict[str, Any]] | None = None, root: Path | None = None) -> StackPreview:
     """Run ``__main__.py`` for one stack; raises ConfigError or PreviewError on failure."""
+    root = root or project_root()
     cfg = load_stack_file(stack, root)
     raw, secret_keys = read_stack_file(stack, root)
     run = _Run(cfg, mode, references or {})
@@ -247,8 +248,12 @@ def run_stack(stack: str, mode: Mode, references: dict[str, dict[str, Any]] | No
     runtime_settings.configure(settings)
     runtime_settings.ROOT.set(None)
     started = time.perf_counter()
+
+    def program() -> None:
+        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+
     try:
-        _sync_await(run_in_stack(lambda: runpy.run_path(str(root / "__main__.py"), run_name="__main__")))
+        _sync_await(run_in_stack(program))
     except Exception as exc:  # the program's own failure: report it as one message
         message = str(exc).strip() or type(exc).__name__
         raise PreviewError(f"stack {stack} ({mode}): {message}") from exc
@@ -258,7 +263,7 @@ def run_stack(stack: str, mode: Mode, references: dict[str, dict[str, Any]] | No
     return StackPreview(stack, cfg.region, mode, records, outputs, run.leaks, seconds, raw_outputs=_plain(run.stack_outputs))
 
 
-def run_stacks(stacks: list[str], mode: Mode, root: Path = PROJECT_ROOT) -> list[StackPreview]:
+def run_stacks(stacks: list[str], mode: Mode, root: Path | None = None) -> list[StackPreview]:
     """Primary stacks first: a secondary's StackReference is answered from the primary's up-mode outputs."""
     configs = {s: load_stack_file(s, root) for s in stacks}
     order = sorted(stacks, key=lambda s: configs[s].role != "primary")
@@ -279,5 +284,5 @@ def run_stacks(stacks: list[str], mode: Mode, root: Path = PROJECT_ROOT) -> list
     return [results[s] for s in stacks]
 
 
-def known_stacks(root: Path = PROJECT_ROOT) -> list[str]:
-    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
+def known_stacks(root: Path | None = None) -> list[str]:
+    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (root or project_root()).glob("Pulumi.*.yaml"))

@@ -1,0 +1,40 @@
+"""Shared fixtures: each stack's offline preview, run once per test session in both modes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from coko_cli.offline.runner import StackPreview, run_stacks
+
+STACKS = ("production", "capetown")
+
+
+@pytest.fixture(scope="session")
+def previews() -> dict[str, dict[str, StackPreview]]:
+    """{mode: {stack: StackPreview}} for mode in preview/up."""
+    return {mode: {p.stack: p for p in run_stacks(list(STACKS), mode)} for mode in ("preview", "up")}
+
+
+@pytest.fixture(scope="session")
+def up(previews: dict[str, dict[str, StackPreview]]) -> dict[str, StackPreview]:
+    """Every output resolved, as after `pulumi up`."""
+    return previews["up"]
+
+
+def of_type(preview: StackPreview, type_: str) -> list[Any]:
+    """Resources of one Pulumi type token, e.g. aws:rds/instance:Instance."""
+    return [r for r in preview.resources if r.type == type_]
+
+
+def one(preview: StackPreview, type_: str, name_contains: str = "") -> Any:
+    found = [r for r in of_type(preview, type_) if name_contains in r.name]
+    assert len(found) == 1, f"expected one {type_} matching {name_contains!r} in {preview.stack}, found {[r.name for r in found]}"
+    return found[0]
+
+
+@pytest.fixture
+def find() -> Callable[..., Any]:
+    return one
