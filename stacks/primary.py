@@ -6,10 +6,22 @@ from typing import Any
 
 import pulumi
 
+from stacks.compute import build_compute
 from stacks.config import StackConfig
-from stacks.regional import build_regional
+from stacks.regional import DatabasePlan, attach_bucket_policies, build_regional
 
 
 def build_primary(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]]) -> dict[str, Any]:
-    regional = build_regional(cfg, secrets)
-    return regional.outputs
+    regional = build_regional(cfg, secrets, DatabasePlan())
+    # TODO(cdn): pass the CloudFront distribution ARN once the CDN component is wired.
+    attach_bucket_policies(cfg, regional)
+    outputs = regional.outputs
+    # What the secondary stack reads through its StackReference (replica source, replication).
+    outputs["databaseArn"] = regional.database.arn
+    outputs["databaseIdentifier"] = regional.database.identifier
+    assert regional.database.master_user_secret_arn is not None  # a primary always has one
+    outputs["databaseSecretArn"] = regional.database.master_user_secret_arn
+    outputs["mediaBucketName"] = regional.storage.media_bucket.id
+    outputs["mediaBucketArn"] = regional.storage.media_bucket.arn
+    outputs.update(build_compute(cfg, regional).outputs)
+    return outputs

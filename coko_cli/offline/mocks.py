@@ -125,6 +125,119 @@ def _generic(name: str, urn: str, region: str, inputs: dict[str, Any], service: 
     return physical, {"arn": _arn(service, region, f"{kind}/{physical}")}
 
 
+def _uuid(urn: str, salt: str = "") -> str:
+    h = digest(urn, salt, length=32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def _kms_key(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    key_id = _uuid(urn)
+    return key_id, {"keyId": key_id, "arn": _arn("kms", region, f"key/{key_id}")}
+
+
+def _kms_alias(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    alias = _physical_name(name, urn, inputs)
+    return alias, {"name": alias, "arn": _arn("kms", region, alias), "targetKeyArn": _arn("kms", region, f"key/{inputs.get('targetKeyId', '')}")}
+
+
+def _secret(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    secret = _physical_name(name, urn, inputs)
+    suffix = "".join(c for c in digest(urn, "suffix", length=12) if c.isalpha())[:3].upper().ljust(3, "X") + "abc"
+    arn = _arn("secretsmanager", region, f"secret:{secret}-{suffix}")
+    return arn, {"arn": arn, "name": secret}
+
+
+def _secret_version(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    version = _uuid(urn)
+    return f"{inputs.get('secretId', '')}|{version}", {"arn": inputs.get("secretId", ""), "versionId": version, "versionStages": ["AWSCURRENT"]}
+
+
+def _rds_instance(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    ident = _physical_name(name, urn, inputs, "identifier")
+    address = f"{ident}.c{digest(region, ACCOUNT_ID, length=11)}.{region}.rds.amazonaws.com"
+    port = int(inputs.get("port") or 5432)
+    computed: dict[str, Any] = {
+        "identifier": ident,
+        "address": address,
+        "endpoint": f"{address}:{port}",
+        "port": port,
+        "arn": _arn("rds", region, f"db:{ident}"),
+        "resourceId": f"db-{digest(urn).upper()}",
+        "hostedZoneId": "Z1W9GUF3Q8Z8BZ",
+        "status": "available",
+        "engine": inputs.get("engine") or "postgres",
+        "engineVersionActual": inputs.get("engineVersion") or "15.8",
+        "masterUserSecrets": [],
+    }
+    if inputs.get("manageMasterUserPassword"):
+        secret_arn = _arn("secretsmanager", region, f"secret:rds!db-{_uuid(urn, 'secret')}-AbCdEf")
+        computed["masterUserSecrets"] = [{"secretArn": secret_arn, "kmsKeyId": inputs.get("masterUserSecretKmsKeyId") or "", "secretStatus": "active"}]
+    return ident, computed
+
+
+def _rds_named(kind: str) -> OutputFactory:
+    def make(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        physical = _physical_name(name, urn, inputs)
+        return physical, {"name": physical, "arn": _arn("rds", region, f"{kind}:{physical}")}
+
+    return make
+
+
+def _elasticache_subnet_group(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    physical = _physical_name(name, urn, inputs)
+    return physical, {"name": physical, "arn": _arn("elasticache", region, f"subnetgroup:{physical}"), "vpcId": f"vpc-{digest(urn, 'vpc')}"}
+
+
+def _replication_group(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    group = _physical_name(name, urn, inputs, "replicationGroupId")
+    suffix = f"{digest(region, ACCOUNT_ID, length=6)}.{ZONE_ID_PREFIX.get(region, 'xx')[:4]}.cache.amazonaws.com"
+    count = int(inputs.get("numCacheClusters") or 1)
+    return group, {
+        "replicationGroupId": group,
+        "arn": _arn("elasticache", region, f"replicationgroup:{group}"),
+        "primaryEndpointAddress": f"master.{group}.{suffix}",
+        "readerEndpointAddress": f"replica.{group}.{suffix}",
+        "memberClusters": [f"{group}-{i + 1:03d}" for i in range(count)],
+        "engineVersionActual": f"{inputs.get('engineVersion') or '7.2'}.0",
+        "clusterEnabled": False,
+    }
+
+
+def _opensearch_domain(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    domain = _physical_name(name, urn, inputs, "domainName")
+    arn = _arn("es", region, f"domain/{domain}")
+    return arn, {
+        "domainName": domain,
+        "arn": arn,
+        "domainId": f"{ACCOUNT_ID}/{domain}",
+        "endpoint": f"vpc-{domain}-{digest(urn, length=26)}.{region}.es.amazonaws.com",
+        "dashboardEndpoint": f"vpc-{domain}-{digest(urn, length=26)}.{region}.es.amazonaws.com/_dashboards",
+    }
+
+
+def _bucket(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    bucket = _physical_name(name, urn, inputs, "bucket")
+    return bucket, {
+        "bucket": bucket,
+        "arn": f"arn:{PARTITION}:s3:::{bucket}",
+        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+        "hostedZoneId": "Z3R1K369G5AVDG",
+    }
+
+
+def _bucket_child(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return str(inputs.get("bucket") or name), {}
+
+
+def _sg_rule(prefix: str) -> OutputFactory:
+    def make(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        rid = f"{prefix}-{digest(urn)}"
+        return rid, {"securityGroupRuleId": rid, "arn": _arn("ec2", region, f"security-group-rule/{rid}")}
+
+    return make
+
+
 # Per-type outputs; types not listed get a generic id and an ARN in their service's namespace.
 OUTPUTS: dict[str, OutputFactory] = {
     "aws:ec2/vpc:Vpc": _vpc,
@@ -141,6 +254,27 @@ OUTPUTS: dict[str, OutputFactory] = {
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
     "aws:iam/role:Role": _iam_role,
     "aws:iam/policy:Policy": _iam_policy,
+    "aws:kms/key:Key": _kms_key,
+    "aws:kms/alias:Alias": _kms_alias,
+    "aws:secretsmanager/secret:Secret": _secret,
+    "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
+    "aws:rds/instance:Instance": _rds_instance,
+    "aws:rds/subnetGroup:SubnetGroup": _rds_named("subgrp"),
+    "aws:rds/parameterGroup:ParameterGroup": _rds_named("pg"),
+    "aws:elasticache/subnetGroup:SubnetGroup": _elasticache_subnet_group,
+    "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
+    "aws:opensearch/domain:Domain": _opensearch_domain,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _bucket_child,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _bucket_child,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _bucket_child,
+    "aws:s3/bucketVersioning:BucketVersioning": _bucket_child,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _bucket_child,
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": _bucket_child,
+    "aws:s3/bucketPolicy:BucketPolicy": _bucket_child,
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": _bucket_child,
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule("sgr"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _sg_rule("sgr"),
 }
 
 # `aws:<module>/...` -> the ARN service namespace, for the generic fallback.

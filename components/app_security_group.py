@@ -1,0 +1,91 @@
+"""The application security group: what the ECS tasks (backend, worker, scheduler, migrate) wear.
+
+It starts with egress HTTPS only (payment APIs, AWS APIs, ECR, Secrets Manager). Each data
+component opens its own port with :func:`allow_app_to`, which writes the matching pair of rules
+(ingress on the data SG from this SG, egress on this SG to the data SG) so the two sides cannot
+drift. The compute side adds its own ingress (8000 from the ALB SG) as a separate
+``aws.vpc.SecurityGroupIngressRule`` against :attr:`AppSecurityGroup.id`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+
+@dataclass(frozen=True)
+class AppSecurityGroupArgs:
+    vpc_id: pulumi.Input[str]
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class AppSecurityGroup(pulumi.ComponentResource):
+    """Security group of the app tasks; no ingress of its own, egress 443 to anywhere."""
+
+    id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: AppSecurityGroupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("coko:network:AppSecurityGroup", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+        sg = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            description="Coko app tasks (ECS): ingress from the ALB only, egress HTTPS and the data tier",
+            vpc_id=args.vpc_id,
+            tags={**tags, "Name": f"{name}-sg"},
+            opts=child,
+        )
+        # Payment providers (Orange Money, MTN MoMo, Wave), Sentry, SES and AWS APIs are all HTTPS.
+        https = aws.vpc.SecurityGroupEgressRule(
+            f"{name}-egress-https",
+            security_group_id=sg.id,
+            description="HTTPS to payment providers and AWS APIs",
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4="0.0.0.0/0",
+            tags={**tags, "Name": f"{name}-egress-https"},
+            opts=child,
+        )
+        self.id = sg.id
+        self.register_outputs({"securityGroupId": sg.id, "httpsEgressRuleId": https.id})
+
+
+def allow_app_to(
+    name: str,
+    *,
+    app_security_group_id: pulumi.Input[str],
+    target_security_group_id: pulumi.Input[str],
+    port: int,
+    what: str,
+    tags: Mapping[str, str],
+    parent: pulumi.Resource,
+) -> tuple[aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule]:
+    """Open ``port`` from the app SG to a data SG: the ingress and its matching egress, SG to SG only."""
+    child = pulumi.ResourceOptions(parent=parent)
+    ingress = aws.vpc.SecurityGroupIngressRule(
+        f"{name}-from-app",
+        security_group_id=target_security_group_id,
+        referenced_security_group_id=app_security_group_id,
+        description=f"{what} from the app tasks only",
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        tags={**tags, "Name": f"{name}-from-app"},
+        opts=child,
+    )
+    egress = aws.vpc.SecurityGroupEgressRule(
+        f"{name}-app-egress",
+        security_group_id=app_security_group_id,
+        referenced_security_group_id=target_security_group_id,
+        description=f"app tasks to {what}",
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        tags={**tags, "Name": f"{name}-app-egress"},
+        opts=child,
+    )
+    return ingress, egress
