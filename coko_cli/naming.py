@@ -27,6 +27,11 @@ def log_group_name(stack: str, role: str) -> str:
     return f"/coko/{stack}/{role}"
 
 
+def repository_name(stack: str) -> str:
+    """ECR repository of the app image (one per stack, in the stack's region)."""
+    return f"coko/{stack}"
+
+
 # Tag keys (values: Project=coko, Stack=<stack>, RegionRole=primary|secondary, Service=<role>).
 TAG_PROJECT = "Project"
 TAG_STACK = "Stack"

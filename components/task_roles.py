@@ -1,0 +1,208 @@
+"""The two IAM roles of the app tasks, kept apart and least-privilege.
+
+* The **execution role** is what the ECS agent uses *before* the app runs: pull the image, write
+  logs, read exactly the secrets it injects (and decrypt them with the stack CMK).
+* The **task role** is what the app's code gets: its buckets' objects, sending mail, search.
+
+A compromised container therefore cannot read secrets it was not given, nor pull other images.
+Policies are built by plain functions (testable without Pulumi) from resolved ARNs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.app_env import secret_arn
+
+Statement = dict[str, Any]
+
+
+def _document(statements: list[Statement]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def assume_role_policy(account_id: str, region: str) -> str:
+    """Only ECS tasks of this account and region may assume the role (confused-deputy guard)."""
+    return _document(
+        [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{region}:{account_id}:*"},
+                },
+            }
+        ]
+    )
+
+
+def execution_policy(repository_arn: str, log_group_arns: Sequence[str], secret_refs: Sequence[str], secret_key_arns: Sequence[str]) -> str:
+    """Image pull from one repository, log writes to the app's groups, its secrets only.
+
+    ``ecr:GetAuthorizationToken`` is the one statement on ``*``: AWS defines no resource for it
+    (the token is per registry, and the pull actions below are scoped to the repository).
+    ``secret_key_arns`` are the CMKs the injected secrets are encrypted with (the secondary's
+    database credentials live in the primary region, under the primary's key).
+    """
+    statements: list[Statement] = [
+        {"Sid": "EcrToken", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
+        {
+            "Sid": "EcrPull",
+            "Effect": "Allow",
+            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Resource": repository_arn,
+        },
+        {
+            "Sid": "Logs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": sorted(f"{arn}:log-stream:*" for arn in log_group_arns),
+        },
+    ]
+    arns = sorted({secret_arn(ref) for ref in secret_refs})
+    if arns:
+        statements.append({"Sid": "InjectedSecrets", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": arns})
+    keys = sorted(set(secret_key_arns))
+    if arns and keys:
+        statements.append({"Sid": "DecryptSecrets", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": keys})
+    return _document(statements)
+
+
+def task_policy(
+    bucket_arns: Sequence[str],
+    kms_key_arn: str | None,
+    region: str,
+    ses_identity_arns: Sequence[str],
+    from_address: str,
+    search_domain_arn: str | None = None,
+) -> str:
+    """Object access to the app's buckets, SES send from the app's address, HTTP to its search domain."""
+    statements: list[Statement] = [
+        {
+            "Sid": "BucketObjects",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            "Resource": sorted(f"{arn}/*" for arn in bucket_arns),
+        },
+        # django-storages lists keys (collectstatic, exists()).
+        {"Sid": "BucketList", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": sorted(bucket_arns)},
+        {
+            "Sid": "SendMail",
+            "Effect": "Allow",
+            "Action": ["ses:SendEmail", "ses:SendRawEmail"],
+            "Resource": sorted(ses_identity_arns),
+            "Condition": {"StringEquals": {"ses:FromAddress": from_address}},
+        },
+    ]
+    if kms_key_arn:
+        # The buckets are SSE-KMS with the stack CMK: reading and writing objects needs the key, via S3 only.
+        statements.append(
+            {
+                "Sid": "BucketKey",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": kms_key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+            }
+        )
+    if search_domain_arn:
+        statements.append(
+            {
+                "Sid": "Search",
+                "Effect": "Allow",
+                "Action": ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+                "Resource": f"{search_domain_arn}/*",
+            }
+        )
+    return _document(statements)
+
+
+@dataclass(frozen=True)
+class TaskRolesArgs:
+    """Everything the two roles may touch, as ARNs (or the names the ARNs derive from)."""
+
+    region: str
+    repository_arn: pulumi.Input[str]
+    log_group_names: Sequence[str]
+    secret_refs: Sequence[pulumi.Input[str]]
+    bucket_arns: Sequence[pulumi.Input[str]]
+    ses_region: str
+    ses_identities: Sequence[str]
+    from_address: str
+    bucket_kms_key_arn: pulumi.Input[str] | None = None
+    secret_key_arns: Sequence[pulumi.Input[str]] = ()
+    search_domain_arn: pulumi.Input[str] | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.log_group_names:
+            raise ValueError("the execution role needs the log groups it writes to")
+        if not self.bucket_arns:
+            raise ValueError("the task role needs at least the media bucket")
+        if not self.ses_identities or "@" not in self.from_address:
+            raise ValueError("SES needs a verified identity and a sender address")
+
+
+class TaskRoles(pulumi.ComponentResource):
+    """Execution role and task role for the app's task definitions (shared by all three roles)."""
+
+    execution_role_arn: pulumi.Output[str]
+    task_role_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: TaskRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("coko:compute:TaskRoles", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        trust = account.apply(lambda acct: assume_role_policy(acct, args.region))
+
+        execution = aws.iam.Role(
+            f"{name}-execution",
+            description="ECS agent for Coko tasks: image pull, logs, injected secrets",
+            assume_role_policy=trust,
+            tags=dict(args.tags),
+            opts=child,
+        )
+        n_keys = len(args.secret_key_arns)
+        execution_doc = pulumi.Output.all(account, args.repository_arn, *args.secret_key_arns, *args.secret_refs).apply(
+            lambda v: execution_policy(
+                v[1],
+                [f"arn:aws:logs:{args.region}:{v[0]}:log-group:{group}" for group in args.log_group_names],
+                v[2 + n_keys :],
+                v[2 : 2 + n_keys],
+            )
+        )
+        aws.iam.RolePolicy(f"{name}-execution-policy", role=execution.id, policy=execution_doc, opts=child)
+
+        task = aws.iam.Role(
+            f"{name}-task",
+            description="Coko application code: its buckets, SES send, its search domain",
+            assume_role_policy=trust,
+            tags=dict(args.tags),
+            opts=child,
+        )
+        n_buckets = len(args.bucket_arns)
+        task_doc = pulumi.Output.all(
+            account, pulumi.Output.from_input(args.bucket_kms_key_arn), pulumi.Output.from_input(args.search_domain_arn), *args.bucket_arns
+        ).apply(
+            lambda v: task_policy(
+                v[3 : 3 + n_buckets],
+                v[1],
+                args.region,
+                [f"arn:aws:ses:{args.ses_region}:{v[0]}:identity/{identity}" for identity in args.ses_identities],
+                args.from_address,
+                v[2],
+            )
+        )
+        aws.iam.RolePolicy(f"{name}-task-policy", role=task.id, policy=task_doc, opts=child)
+
+        self.execution_role_arn = execution.arn
+        self.task_role_arn = task.arn
+        self.register_outputs({"executionRoleArn": execution.arn, "taskRoleArn": task.arn})

@@ -1,0 +1,222 @@
+"""Compute tier of one region: image -> registry, cluster, roles, and the three services of the image.
+
+Order on `pulumi up`: the image is built and pushed, task definitions reference it by digest,
+services roll to the new task definitions. Migrations are NOT run here: `coko migrate` runs them
+as one-off tasks of the backend task definition, before the services switch (see docs/compute.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from coko_cli import naming
+from components.app_env import ContainerEnv, build_container_env, load_contract
+from components.cluster import AppCluster, AppClusterArgs
+from components.ecs_service import AppService, AppServiceArgs, LoadBalancing, RollingUpdate, Scaling
+from components.registry import AppImage, AppImageArgs, git_image_tag
+from components.task_roles import TaskRoles, TaskRolesArgs
+from stacks.config import PROJECT_ROOT, StackConfig
+from stacks.regional import Regional
+
+# What the image provides (app/bin, app/Dockerfile); tests check these against the app tree.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "backend": ("/app/bin/start-backend",),  # gunicorn, 3 workers, timeout 120 s (app/gunicorn.conf.py)
+    "worker": ("/app/bin/start-worker",),  # celery worker, concurrency 4, max tasks per child 1000
+    "scheduler": ("/app/bin/start-beat",),  # celery beat: exactly one task
+}
+HEALTH_CHECK = ("CMD", "python", "/app/bin/healthcheck")  # no curl in the image
+APP_USER = "10001:10001"  # the Dockerfile's `coko` user
+BACKEND_PORT = 8000
+# Celery finishes its current tasks on SIGTERM (warm shutdown): give it Fargate's maximum.
+STOP_TIMEOUT = {"backend": 30, "worker": 120, "scheduler": 30}
+SETTINGS_MODULE = "coko.settings.production"
+# The seed's Django settings send mail through SES in eu-west-1 (AWS_SES_REGION_NAME).
+SES_REGION = "eu-west-1"
+
+
+@dataclass(frozen=True)
+class EdgeWiring:
+    """What the edge tier hands the compute tier; anything absent is simply not wired."""
+
+    target_group_arn: pulumi.Input[str] | None = None
+    alb_security_group_id: pulumi.Input[str] | None = None
+    cdn_domain: pulumi.Input[str] | None = None
+
+
+@dataclass
+class Compute:
+    image: AppImage
+    cluster: AppCluster
+    roles: TaskRoles
+    services: dict[str, AppService]
+    env: ContainerEnv
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+def image_tag(cfg: StackConfig) -> str:
+    """The pinned ``coko:image.tag``, else the commit being deployed."""
+    if cfg.image.tag:
+        return cfg.image.tag
+    try:
+        return git_image_tag(PROJECT_ROOT)
+    except RuntimeError as exc:
+        raise pulumi.RunError(
+            f"{exc}\nThe app image is tagged with the git commit; outside a git checkout pin one with "
+            f'`pulumi config set coko:image \'{{"tag": "<tag>"}}\' --path -s {cfg.stack}` (or coko:image.tag in Pulumi.{cfg.stack}.yaml).'
+        ) from None
+
+
+def sender_address(cfg: StackConfig) -> str:
+    return f"noreply@{cfg.domain.apex}"
+
+
+def plain_values(cfg: StackConfig, regional: Regional, cdn_domain: pulumi.Input[str] | None) -> dict[str, pulumi.Input[str]]:
+    """Every non-secret value the infrastructure knows, keyed by the app's variable names."""
+    origins = list(dict.fromkeys([f"https://{cfg.domain.apex}", *cfg.storage.cors_origins]))
+    values: dict[str, pulumi.Input[str]] = {
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        # The ALB health check's Host (the task IP) is admitted by the app's middleware, not here.
+        "DJANGO_ALLOWED_HOSTS": cfg.domain.api,
+        "CORS_ALLOWED_ORIGINS": ",".join(origins),
+        "POSTGRES_HOST": regional.database.address,
+        "POSTGRES_PORT": pulumi.Output.from_input(regional.database.port).apply(str),
+        "DEPLOYMENT_REGION": cfg.region,
+        "ENVIRONMENT": cfg.environment,
+        "AWS_STORAGE_BUCKET_NAME": regional.storage.media_bucket.id,
+        "AWS_STATIC_BUCKET_NAME": regional.storage.static_bucket.id,
+        "AWS_S3_REGION_NAME": cfg.region,
+        # CloudFront serves /static/ and /media/; until the CDN is wired, the apex is the stand-in.
+        "AWS_S3_CUSTOM_DOMAIN": cdn_domain if cdn_domain is not None else cfg.domain.apex,
+        "OPENSEARCH_URL": regional.search.url,
+        "DEFAULT_FROM_EMAIL": sender_address(cfg),
+        "AWS_SES_REGION_NAME": SES_REGION,
+    }
+    if not cfg.is_primary:
+        values["DATABASE_READ_ONLY"] = "true"  # the secondary's database is a read replica
+    return values
+
+
+def build_compute(
+    cfg: StackConfig,
+    regional: Regional,
+    edge: EdgeWiring | None = None,
+    extra_secret_key_arns: Sequence[pulumi.Input[str]] = (),
+) -> Compute:
+    """Image, cluster, roles and services for ``cfg``'s region.
+
+    ``extra_secret_key_arns``: CMKs of secrets injected from another region (the secondary's
+    database credentials are the primary's RDS-managed secret).
+    """
+    edge = edge or EdgeWiring()
+    name = f"coko-{cfg.stack}"
+    tags = cfg.tags
+    kms_arn = regional.kms_key.arn
+    try:
+        env = build_container_env(load_contract(), plain_values(cfg, regional, edge.cdn_domain), regional.secret_arns)
+    except ValueError as exc:
+        raise pulumi.RunError(f"stack {cfg.stack}: {exc}") from None
+
+    image = AppImage(
+        f"{name}-app",
+        AppImageArgs(
+            repository_name=naming.repository_name(cfg.stack),
+            tag=image_tag(cfg),
+            platform=cfg.image.platform,
+            context=".",
+            dockerfile="app/Dockerfile",
+            kms_key_arn=kms_arn,
+            keep_images=30,
+            tags=tags,
+        ),
+    )
+    cluster = AppCluster(f"{name}-ecs", AppClusterArgs(cluster_name=naming.cluster_name(cfg.stack), tags=tags))
+    storage = regional.storage
+    roles = TaskRoles(
+        f"{name}-task-roles",
+        TaskRolesArgs(
+            region=cfg.region,
+            repository_arn=image.repository_arn,
+            log_group_names=[naming.log_group_name(cfg.stack, role) for role in naming.SERVICE_ROLES],
+            secret_refs=[s["valueFrom"] for s in env.secrets],
+            secret_key_arns=[kms_arn, *extra_secret_key_arns],
+            bucket_arns=[storage.media_bucket.arn, storage.static_bucket.arn],
+            bucket_kms_key_arn=kms_arn,
+            ses_region=SES_REGION,
+            ses_identities=[cfg.domain.apex],
+            from_address=sender_address(cfg),
+            search_domain_arn=regional.search.arn,
+            tags=tags,
+        ),
+    )
+
+    services: dict[str, AppService] = {}
+    for role in naming.SERVICE_ROLES:
+        svc = getattr(cfg.services, role)
+        web = role == "backend"
+        scales = role != "scheduler"
+        services[role] = AppService(
+            f"{name}-{role}",
+            AppServiceArgs(
+                role=role,
+                region=cfg.region,
+                cluster_arn=cluster.arn,
+                cluster_name=naming.cluster_name(cfg.stack),
+                service_name=naming.service_name(cfg.stack, role),
+                family=naming.task_family(cfg.stack, role),
+                container_name=naming.container_name(role),
+                log_group_name=naming.log_group_name(cfg.stack, role),
+                image=image.image_ref,
+                platform=cfg.image.platform,
+                command=COMMANDS[role],
+                cpu=svc.cpu,
+                memory=svc.memory,
+                desired_count=svc.desired_count,
+                subnet_ids=regional.network.private_subnet_ids,
+                security_group_id=regional.app_security_group_id,
+                execution_role_arn=roles.execution_role_arn,
+                task_role_arn=roles.task_role_arn,
+                environment=env.environment,
+                secrets=env.secrets,
+                rolling_update=RollingUpdate.one_extra_task(svc.desired_count) if scales else RollingUpdate.stop_then_start(),
+                log_retention_days=cfg.services.log_retention_days,
+                user=APP_USER,
+                kms_key_arn=kms_arn,
+                port=BACKEND_PORT if web else None,
+                health_check=HEALTH_CHECK if web else None,
+                load_balancing=_load_balancing(edge) if web else None,
+                scaling=_scaling(cfg, svc.min_count, svc.max_count) if scales else None,
+                stop_timeout_seconds=STOP_TIMEOUT[role],
+                tags=tags,
+            ),
+        )
+
+    outputs: dict[str, Any] = {
+        "imageRepositoryUrl": image.repository_url,
+        "imageRef": image.image_ref,
+        "clusterName": cluster.name,
+        "serviceNames": {role: svc.service_name for role, svc in services.items()},
+        "taskDefinitionArns": {role: svc.task_definition_arn for role, svc in services.items()},
+    }
+    return Compute(image=image, cluster=cluster, roles=roles, services=services, env=env, outputs=outputs)
+
+
+def _load_balancing(edge: EdgeWiring) -> LoadBalancing | None:
+    if edge.target_group_arn is None:
+        return None
+    return LoadBalancing(target_group_arn=edge.target_group_arn, alb_security_group_id=edge.alb_security_group_id)
+
+
+def _scaling(cfg: StackConfig, min_count: int, max_count: int) -> Scaling:
+    auto = cfg.autoscaling
+    return Scaling(
+        min_count=min_count,
+        max_count=max_count,
+        cpu_target=auto.cpu_target,
+        memory_target=auto.memory_target,
+        scale_in_cooldown=auto.scale_in_cooldown_seconds,
+        scale_out_cooldown=auto.scale_out_cooldown_seconds,
+    )
