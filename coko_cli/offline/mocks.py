@@ -238,6 +238,81 @@ def _sg_rule(prefix: str) -> OutputFactory:
     return make
 
 
+# --- compute tier: ECR, image, ECS, autoscaling, inline IAM policies ---------------------------
+
+
+def _ecr_repository(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    repo = _physical_name(name, urn, inputs)
+    return repo, {
+        "name": repo,
+        "arn": _arn("ecr", region, f"repository/{repo}"),
+        "registryId": ACCOUNT_ID,
+        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{repo}",
+    }
+
+
+def _ecr_lifecycle_policy(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return str(inputs.get("repository") or name), {"registryId": ACCOUNT_ID}
+
+
+def _docker_image(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """What docker.Image reports after build + push: the pushed digest is what ECS runs."""
+    image_name = str(inputs.get("imageName") or f"{name}:offline")
+    repository = image_name.rsplit(":", 1)[0] if ":" in image_name.rsplit("/", 1)[-1] else image_name
+    sha = hashlib.sha256(f"{urn}/{image_name}".encode()).hexdigest()
+    build = inputs.get("build") or {}
+    registry = inputs.get("registry") or {}
+    outputs = {
+        "imageName": image_name,
+        "baseImageName": image_name,
+        "repoDigest": f"{repository}@sha256:{sha}",
+        "registryServer": registry.get("server", ""),
+        "context": build.get("context", "."),
+        "dockerfile": build.get("dockerfile", "Dockerfile"),
+        "platform": build.get("platform"),
+    }
+    return f"{repository}@sha256:{sha}", outputs
+
+
+def _ecs_cluster(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    cluster = _physical_name(name, urn, inputs)
+    arn = _arn("ecs", region, f"cluster/{cluster}")
+    return arn, {"name": cluster, "arn": arn}
+
+
+def _ecs_capacity_providers(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return str(inputs.get("clusterName") or name), {}
+
+
+def _ecs_task_definition(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    family = str(inputs.get("family") or name)
+    base = _arn("ecs", region, f"task-definition/{family}")
+    return family, {"arn": f"{base}:1", "arnWithoutRevision": base, "revision": 1}
+
+
+def _ecs_service(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    service = _physical_name(name, urn, inputs)
+    cluster = str(inputs.get("cluster") or "default").rsplit("/", 1)[-1]
+    arn = _arn("ecs", region, f"service/{cluster}/{service}")
+    return arn, {"name": service, "arn": arn}
+
+
+def _scaling_target(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    resource_id = str(inputs.get("resourceId") or name)
+    return resource_id, {"arn": _arn("application-autoscaling", region, f"scalable-target/{digest(urn, length=32)}")}
+
+
+def _scaling_policy(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    policy = _physical_name(name, urn, inputs)
+    resource = str(inputs.get("resourceId") or "")
+    arn = _arn("autoscaling", region, f"scalingPolicy:{_uuid(urn)}:resource/{inputs.get('serviceNamespace', 'ecs')}/{resource}:policyName/{policy}")
+    return policy, {"name": policy, "arn": arn, "alarmArns": []}
+
+
+def _role_policy(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    policy = _physical_name(name, urn, inputs)
+    return f"{inputs.get('role', 'role')}:{policy}", {"name": policy}
+
 # Per-type outputs; types not listed get a generic id and an ARN in their service's namespace.
 OUTPUTS: dict[str, OutputFactory] = {
     "aws:ec2/vpc:Vpc": _vpc,
@@ -275,6 +350,16 @@ OUTPUTS: dict[str, OutputFactory] = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": _bucket_child,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": _sg_rule("sgr"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": _sg_rule("sgr"),
+    "aws:ecr/repository:Repository": _ecr_repository,
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": _ecr_lifecycle_policy,
+    "docker:index/image:Image": _docker_image,
+    "aws:ecs/cluster:Cluster": _ecs_cluster,
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": _ecs_capacity_providers,
+    "aws:ecs/taskDefinition:TaskDefinition": _ecs_task_definition,
+    "aws:ecs/service:Service": _ecs_service,
+    "aws:appautoscaling/target:Target": _scaling_target,
+    "aws:appautoscaling/policy:Policy": _scaling_policy,
+    "aws:iam/rolePolicy:RolePolicy": _role_policy,
 }
 
 # `aws:<module>/...` -> the ARN service namespace, for the generic fallback.
