@@ -1,0 +1,116 @@
+"""RDS PostgreSQL: secure defaults in both stacks, sizes and windows from the seed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coko_cli.offline.runner import StackPreview
+from components.database import DatabaseArgs
+from tests.conftest import STACKS, of_type, one
+
+RDS = "aws:rds/instance:Instance"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_database_is_private_encrypted_and_in_the_data_subnets(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    db = one(preview, RDS).inputs
+    assert db["publiclyAccessible"] is False
+    assert db["storageEncrypted"] is True
+    assert db["storageType"] == "gp3"
+    assert db["maxAllocatedStorage"] == 100
+    assert db["port"] == 5432
+    subnet_group = one(preview, "aws:rds/subnetGroup:SubnetGroup")
+    data_subnets = {s.outputs["id"] for s in of_type(preview, "aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] == "data"}
+    assert set(subnet_group.inputs["subnetIds"]) == data_subnets
+    assert db["dbSubnetGroupName"] == subnet_group.outputs["name"]
+    assert db["vpcSecurityGroupIds"] == [one(preview, "aws:ec2/securityGroup:SecurityGroup", "-db-sg").outputs["id"]]
+
+
+def test_production_database_is_multi_az_protected_and_keeps_a_final_snapshot(up: dict[str, StackPreview]) -> None:
+    db = one(up["production"], RDS).inputs
+    assert db["engine"] == "postgres"
+    assert int(db["engineVersion"].split(".")[0]) >= 15
+    assert db["multiAz"] is True
+    assert db["deletionProtection"] is True
+    assert db["skipFinalSnapshot"] is False
+    assert db["finalSnapshotIdentifier"] == "coko-production-db-final"
+    assert db["allocatedStorage"] == 20
+    assert db["backupRetentionPeriod"] == 7
+    assert db["backupWindow"] == "03:00-04:00"
+    assert db["maintenanceWindow"] == "sun:04:00-sun:05:00"
+    assert db["dbName"] == "coko"
+    assert db["copyTagsToSnapshot"] is True
+    assert db["autoMinorVersionUpgrade"] is True
+    assert db["iamDatabaseAuthenticationEnabled"] is True
+
+
+def test_production_master_password_is_managed_by_rds_with_the_cmk(up: dict[str, StackPreview]) -> None:
+    preview = up["production"]
+    db = one(preview, RDS)
+    key_arn = one(preview, "aws:kms/key:Key").outputs["arn"]
+    assert db.inputs["manageMasterUserPassword"] is True
+    assert db.inputs["masterUserSecretKmsKeyId"] == key_arn
+    assert "password" not in db.inputs and "passwordWo" not in db.inputs
+    secret_arn = db.outputs["masterUserSecrets"][0]["secretArn"]
+    assert preview.outputs["databaseSecretArn"] == secret_arn
+    assert preview.outputs["secretArns"]["POSTGRES_USER"] == f"{secret_arn}:username::"
+    assert preview.outputs["secretArns"]["POSTGRES_PASSWORD"] == f"{secret_arn}:password::"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_parameter_group_forces_ssl_and_logs_slow_queries(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    group = one(preview, "aws:rds/parameterGroup:ParameterGroup")
+    params = {p["name"]: p["value"] for p in group.inputs["parameters"]}
+    assert params["rds.force_ssl"] == "1"
+    assert params["log_min_duration_statement"] == "500"
+    assert group.inputs["family"] == "postgres15"
+    assert one(preview, RDS).inputs["parameterGroupName"] == group.outputs["name"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_logs_go_to_encrypted_log_groups_with_retention(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    db = one(preview, RDS)
+    assert db.inputs["enabledCloudwatchLogsExports"] == ["postgresql", "upgrade"]
+    groups = {g.inputs.get("name"): g.inputs for g in of_type(preview, "aws:cloudwatch/logGroup:LogGroup")}
+    for log in ("postgresql", "upgrade"):
+        group = groups[f"/aws/rds/instance/coko-{stack}-db/{log}"]
+        assert group["retentionInDays"] == 30
+        assert group["kmsKeyId"].startswith(f"arn:aws:kms:{preview.region}:")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_performance_insights_and_enhanced_monitoring_are_on(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    db = one(preview, RDS).inputs
+    assert db["performanceInsightsEnabled"] is True
+    assert db["performanceInsightsKmsKeyId"] == one(preview, "aws:kms/key:Key").outputs["arn"]
+    assert db["monitoringInterval"] == 60
+    role = one(preview, "aws:iam/role:Role", "-db-monitoring")
+    assert db["monitoringRoleArn"] == role.outputs["arn"]
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    attachment = one(preview, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "-db-monitoring")
+    assert attachment.inputs["policyArn"].endswith("service-role/AmazonRDSEnhancedMonitoringRole")
+
+
+@pytest.mark.parametrize("mode", ["preview", "up"])
+def test_no_database_password_anywhere_in_either_stack(previews: dict[str, dict[str, StackPreview]], mode: str) -> None:
+    for preview in previews[mode].values():
+        for db in of_type(preview, RDS):
+            assert not {"password", "passwordWo", "masterPassword"} & set(db.inputs)
+
+
+def test_invalid_database_arguments_are_rejected_before_any_resource() -> None:
+    with pytest.raises(ValueError, match="15 or newer"):
+        DatabaseArgs(identifier="coko-db", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", instance_class="db.m5.large", engine_version="14.9")
+    with pytest.raises(ValueError, match="at least 7 days"):
+        DatabaseArgs(
+            identifier="coko-db", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", instance_class="db.m5.large", engine_version="15.8", backup_retention_days=1
+        )
+    with pytest.raises(ValueError, match="not a valid RDS identifier"):
+        DatabaseArgs(identifier="Coko_DB", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", instance_class="db.m5.large", engine_version="15.8")
