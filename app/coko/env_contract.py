@@ -28,12 +28,8 @@ def _plain(name: str, description: str, required: bool = True) -> EnvVar:
     return EnvVar(name=name, secret=False, required=required, description=description)
 
 
-def _secret(
-    name: str, description: str, required: bool = True, json_key: str | None = None
-) -> EnvVar:
-    return EnvVar(
-        name=name, secret=True, required=required, description=description, json_key=json_key
-    )
+def _secret(name: str, description: str, required: bool = True, json_key: str | None = None) -> EnvVar:
+    return EnvVar(name=name, secret=True, required=required, description=description, json_key=json_key)
 
 
 CONTRACT: tuple[EnvVar, ...] = (
@@ -58,9 +54,7 @@ CONTRACT: tuple[EnvVar, ...] = (
     ),
     _secret("DJANGO_SECRET_KEY", "Django SECRET_KEY (signing of sessions and tokens)."),
     _secret("POSTGRES_USER", "Database user from the RDS managed master secret.", json_key="username"),
-    _secret(
-        "POSTGRES_PASSWORD", "Database password from the RDS managed master secret.", json_key="password"
-    ),
+    _secret("POSTGRES_PASSWORD", "Database password from the RDS managed master secret.", json_key="password"),
     _secret("REDIS_URL", "Full rediss:// URL with auth token (cache, Celery broker and results)."),
     _secret("SENTRY_DSN", "Sentry DSN; error reporting is off when absent.", required=False),
     _secret("ORANGE_MONEY_API_KEY", "Orange Money API key."),

@@ -42,9 +42,17 @@ def test_secrets_and_plain_values_are_split_as_the_infra_expects() -> None:
     by_name = {var.name: var for var in contract.CONTRACT}
     secrets = {name for name, var in by_name.items() if var.secret}
     assert secrets == {
-        "DJANGO_SECRET_KEY", "POSTGRES_USER", "POSTGRES_PASSWORD", "REDIS_URL", "SENTRY_DSN",
-        "ORANGE_MONEY_API_KEY", "ORANGE_MONEY_SECRET", "MTN_MOMO_API_KEY", "MTN_MOMO_SECRET",
-        "WAVE_API_KEY", "WAVE_SECRET",
+        "DJANGO_SECRET_KEY",
+        "POSTGRES_USER",
+        "POSTGRES_PASSWORD",
+        "REDIS_URL",
+        "SENTRY_DSN",
+        "ORANGE_MONEY_API_KEY",
+        "ORANGE_MONEY_SECRET",
+        "MTN_MOMO_API_KEY",
+        "MTN_MOMO_SECRET",
+        "WAVE_API_KEY",
+        "WAVE_SECRET",
     }
     assert by_name["POSTGRES_USER"].json_key == "username"
     assert by_name["POSTGRES_PASSWORD"].json_key == "password"

@@ -28,9 +28,7 @@ def alias_pointing_at(alias: str, port: int) -> Iterator[None]:
 
 
 @override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["api.coko.test"])
-def test_liveness_answers_alb_with_private_ip_host_without_redirect_or_backends(
-    client: Client, closed_port: int
-) -> None:
+def test_liveness_answers_alb_with_private_ip_host_without_redirect_or_backends(client: Client, closed_port: int) -> None:
     # No django_db mark: any database query would raise. Redis is made unreachable too.
     with override_settings(CACHES={"default": redis_cache(f"redis://127.0.0.1:{closed_port}/0")}):
         response = client.get("/health/", HTTP_HOST=PRIVATE_IP_HOST)
@@ -54,15 +52,17 @@ def test_readiness_is_ok_when_every_database_and_redis_answer(client: Client) ->
     body = response.json()
     assert body["status"] == "ok" and body["failed"] == []
     assert set(body["checks"]) == {
-        "database:default", "database:auth_db", "database:catalog_db",
-        "database:reading_db", "database:recommendation_db", "cache:redis",
+        "database:default",
+        "database:auth_db",
+        "database:catalog_db",
+        "database:reading_db",
+        "database:recommendation_db",
+        "cache:redis",
     }
 
 
 @pytest.mark.django_db(databases="__all__", transaction=True)
-def test_readiness_names_the_unreachable_database_while_liveness_stays_up(
-    client: Client, closed_port: int
-) -> None:
+def test_readiness_names_the_unreachable_database_while_liveness_stays_up(client: Client, closed_port: int) -> None:
     with alias_pointing_at("reading_db", closed_port):
         ready = client.get("/health/ready/")
         live = client.get("/health/", HTTP_HOST=PRIVATE_IP_HOST)

@@ -75,8 +75,11 @@ def test_production_settings_apply_the_seed_security_and_service_values() -> Non
     assert s["upload"] == [10 * 1024 * 1024] * 2
     assert s["hosts"] == ["api.coko.africa", "www.coko.africa"] and s["cors"] == ["https://coko.africa"]
     assert s["db_names"] == {
-        "default": "coko", "auth_db": "coko_auth", "catalog_db": "coko_catalog",
-        "reading_db": "coko_reading", "recommendation_db": "coko_recommendation",
+        "default": "coko",
+        "auth_db": "coko_auth",
+        "catalog_db": "coko_catalog",
+        "reading_db": "coko_reading",
+        "recommendation_db": "coko_recommendation",
     }
     assert s["db_user"] == "value-of-postgres_user" and s["db_options"]["sslmode"] == "require"
     cache = s["cache"]

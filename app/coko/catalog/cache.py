@@ -1,49 +1,40 @@
-"""Redis caching of catalogue responses with generation-based invalidation.
+"""Redis caching of serialized catalogue responses.
 
-Every key embeds a generation number; any book change bumps it, so stale
-pages disappear at once without scanning keys.
+A cache hit costs one Redis GET and no JSON encoding: the stored value is the
+final (status, body) pair. Book changes are rare (imports, admin), so they
+delete every catalogue key; the hot read path pays nothing for invalidation.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
-GENERATION_KEY = "catalog:generation"
+KEY_PATTERN = "catalog:*"
 
-
-def generation() -> int:
-    """Current catalogue generation (created on first use)."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return int(value)
-
-
-def bump_generation() -> None:
-    """Invalidate every cached catalogue response."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+Payload = tuple[int, bytes]  # HTTP status, JSON body
 
 
 def cache_key(kind: str, *parts: object) -> str:
-    """Key for one response of ``kind`` in the current generation."""
-    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
-    return f"catalog:v{generation()}:{kind}:{digest}"
+    """Key for one response of ``kind`` (list, detail)."""
+    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:20]
+    return f"catalog:{kind}:{digest}"
 
 
-def cached(kind: str, parts: tuple[object, ...], compute: Callable[[], Any]) -> Any:
-    """Return the cached value for ``parts`` or compute, store and return it."""
+def invalidate() -> None:
+    """Forget every cached catalogue response."""
+    cache.delete_pattern(KEY_PATTERN)  # type: ignore[attr-defined] - django-redis API
+
+
+def cached(kind: str, parts: tuple[object, ...], compute: Callable[[], Payload | None]) -> Payload | None:
+    """Cached payload for ``parts``, else ``compute()`` stored; None when compute refuses."""
     key = cache_key(kind, *parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=settings.CATALOG_CACHE_TIMEOUT)
-    return value
+    payload = cache.get(key)
+    if payload is None:
+        payload = compute()
+        if payload is not None:
+            cache.set(key, payload, timeout=settings.CATALOG_CACHE_TIMEOUT)
+    return payload

@@ -1,21 +1,28 @@
-"""Catalogue JSON API: paginated, searchable list and detail, cached in Redis."""
+"""Catalogue JSON API: paginated, searchable list and detail, cached in Redis.
+
+Rate limiting is charged on cache misses only: a miss is what reaches
+PostgreSQL (a stream of random searches), while hits cost one Redis GET and
+floods of them are CloudFront/WAF's job.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import is_ratelimited
 
-from coko.catalog.cache import cached
+from coko.catalog.cache import Payload, cached
 from coko.catalog.models import Book
 from coko.core.ratelimit import api_rate
 
-_MISSING = {"detail": "Not found."}
+NOT_FOUND: Payload = (404, b'{"detail": "Not found."}')
 
 
 def _int_param(request: HttpRequest, name: str, default: int, maximum: int) -> int:
@@ -26,42 +33,63 @@ def _int_param(request: HttpRequest, name: str, default: int, maximum: int) -> i
     return min(max(value, 1), maximum)
 
 
-def _book_page(query: str, page: int, page_size: int) -> dict[str, Any]:
+def _encode(body: dict[str, Any]) -> Payload:
+    return 200, json.dumps(body, ensure_ascii=False).encode()
+
+
+def _book_page(query: str, page: int, page_size: int) -> Payload:
     books = Book.objects.all()
     if query:
         books = books.filter(Q(title__icontains=query) | Q(author__icontains=query))
     paginator = Paginator(books, page_size)
     current = paginator.get_page(page)
-    return {
-        "count": paginator.count,
-        "page": current.number,
-        "page_size": page_size,
-        "num_pages": paginator.num_pages,
-        "has_next": current.has_next(),
-        "has_previous": current.has_previous(),
-        "results": [book.summary() for book in current.object_list],
-    }
+    return _encode(
+        {
+            "count": paginator.count,
+            "page": current.number,
+            "page_size": page_size,
+            "num_pages": paginator.num_pages,
+            "has_next": current.has_next(),
+            "has_previous": current.has_previous(),
+            "results": [book.summary() for book in current.object_list],
+        }
+    )
+
+
+def _book_detail(book_id: int) -> Payload:
+    book = Book.objects.filter(pk=book_id).first()
+    return _encode(book.detail()) if book else NOT_FOUND
+
+
+def _limited(request: HttpRequest, compute: Callable[[], Payload]) -> Callable[[], Payload | None]:
+    """Wrap ``compute`` so it first charges the client's rate limit (None = refused)."""
+
+    def guarded() -> Payload | None:
+        if is_ratelimited(request, group="catalog", key="ip", rate=api_rate, increment=True):
+            return None
+        return compute()
+
+    return guarded
+
+
+def _respond(payload: Payload | None) -> HttpResponse:
+    if payload is None:
+        return JsonResponse({"detail": "Too many requests."}, status=429)
+    status, body = payload
+    return HttpResponse(body, status=status, content_type="application/json")
 
 
 @require_GET
-@ratelimit(key="ip", rate=api_rate, block=True, group="catalog")
-def book_list(request: HttpRequest) -> JsonResponse:
+def book_list(request: HttpRequest) -> HttpResponse:
     """GET /api/catalog/books/?q=&page=&page_size= (title/author search)."""
     query = request.GET.get("q", "").strip()[:100]
     page = _int_param(request, "page", 1, 10_000)
     size = _int_param(request, "page_size", settings.CATALOG_PAGE_SIZE, settings.CATALOG_MAX_PAGE_SIZE)
-    body = cached("list", (query.lower(), page, size), lambda: _book_page(query, page, size))
-    return JsonResponse(body)
-
-
-def _book_detail(book_id: int) -> dict[str, Any]:
-    book = Book.objects.filter(pk=book_id).first()
-    return book.detail() if book else _MISSING
+    compute = _limited(request, lambda: _book_page(query, page, size))
+    return _respond(cached("list", (query.lower(), page, size), compute))
 
 
 @require_GET
-@ratelimit(key="ip", rate=api_rate, block=True, group="catalog")
-def book_detail(request: HttpRequest, book_id: int) -> JsonResponse:
-    """GET /api/catalog/books/<id>/ (misses are cached too, briefly harmless)."""
-    body = cached("detail", (book_id,), lambda: _book_detail(book_id))
-    return JsonResponse(body, status=404 if body == _MISSING else 200)
+def book_detail(request: HttpRequest, book_id: int) -> HttpResponse:
+    """GET /api/catalog/books/<id>/ (404s are cached too: no DB hit for repeated misses)."""
+    return _respond(cached("detail", (book_id,), _limited(request, lambda: _book_detail(book_id))))

@@ -49,10 +49,8 @@ def progress_detail(request: HttpRequest, book_id: int) -> JsonResponse:
         return JsonResponse(entry.as_json())
     percent = _parse_percent(request)
     if percent is None:
-        return JsonResponse({"detail": "Body must be JSON {\"percent\": 0-100}."}, status=400)
+        return JsonResponse({"detail": 'Body must be JSON {"percent": 0-100}.'}, status=400)
     if not Book.objects.filter(pk=book_id).exists():
         return JsonResponse({"detail": "Unknown book."}, status=404)
-    entry, _ = ReadingProgress.objects.update_or_create(
-        user_id=request.user.pk, book_id=book_id, defaults={"percent": percent}
-    )
+    entry, _ = ReadingProgress.objects.update_or_create(user_id=request.user.pk, book_id=book_id, defaults={"percent": percent})
     return JsonResponse(entry.as_json())

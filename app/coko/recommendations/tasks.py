@@ -22,11 +22,7 @@ from coko.recommendations.models import PopularBook
 def compute_popular_books(limit: int | None = None) -> int:
     """Recompute the ranking; returns how many books were ranked."""
     limit = limit or settings.POPULAR_BOOKS_LIMIT
-    counts = list(
-        ReadingProgress.objects.values("book_id")
-        .annotate(readers=Count("user_id", distinct=True))
-        .order_by("-readers", "book_id")[: limit * 2]
-    )
+    counts = list(ReadingProgress.objects.values("book_id").annotate(readers=Count("user_id", distinct=True)).order_by("-readers", "book_id")[: limit * 2])
     books = Book.objects.in_bulk([row["book_id"] for row in counts])
     now = timezone.now()
     ranked = [row for row in counts if row["book_id"] in books][:limit]

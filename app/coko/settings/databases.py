@@ -53,9 +53,7 @@ def build_databases(
     }
 
 
-def databases_from_url(
-    url: str, *, options: dict[str, Any] | None = None, conn_max_age: int = 0
-) -> dict[str, dict[str, Any]]:
+def databases_from_url(url: str, *, options: dict[str, Any] | None = None, conn_max_age: int = 0) -> dict[str, dict[str, Any]]:
     """DATABASES from one URL: its path is the base name of the five databases."""
     import environ  # django-environ, only needed where a URL is used (local, tests)
 

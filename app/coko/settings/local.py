@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from coko.settings.base import *
+from coko.settings.base import *  # noqa: F403
 from coko.settings.base import redis_cache
 from coko.settings.databases import databases_from_url
 

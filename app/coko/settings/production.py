@@ -12,15 +12,13 @@ import ssl
 from django.core.exceptions import ImproperlyConfigured
 
 from coko.env_contract import missing
-from coko.settings.base import *
+from coko.settings.base import *  # noqa: F403
 from coko.settings.base import json_logging, redis_cache
 from coko.settings.databases import PRODUCTION_BASE_NAME, build_databases
 
 _absent = missing(os.environ)
 if _absent:
-    raise ImproperlyConfigured(
-        "Missing required environment variables (see coko/env_contract.py): " + ", ".join(_absent)
-    )
+    raise ImproperlyConfigured("Missing required environment variables (see coko/env_contract.py): " + ", ".join(_absent))
 
 
 def _csv(name: str) -> list[str]:
