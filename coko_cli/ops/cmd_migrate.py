@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
         runner = MigrationRun(clients, config.stack, target.cluster, backend, definition, check, poll_interval, timeout, out)
         results: list[MigrationResult] = []
         for alias in aliases:
-            if results and results[-1].exit_code != 0:
+            if any(r.exit_code != 0 for r in results):
                 results.append(MigrationResult(alias, "skipped", 0))
                 continue
             result = runner.run(alias)
