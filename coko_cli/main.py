@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from coko_cli import ops_cmd, preview_cmd
+from coko_cli import check_cmd, ops_cmd, preview_cmd
 
 app = typer.Typer(
     name="coko",
@@ -22,6 +22,7 @@ def main() -> None:
 
 
 preview_cmd.register(app)
+check_cmd.register(app)
 ops_cmd.register(app)
 
 

@@ -1,0 +1,195 @@
+"""Rule model shared by the CrossGuard pack and `coko check`: plain data in, messages out.
+
+Rules never import pulumi or pulumi_policy, so tests and the CLI call them directly; the
+adapters (``crossguard.py``, ``engine.py``) only translate inputs and reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# Placeholders written by the offline preview (coko_cli/offline/runner.py) and mirrored here so
+# the pack does not depend on the CLI. CrossGuard hands unknowns to Python policies as None/absent
+# at preview; the adapter maps those paths to UNKNOWN where it can tell.
+UNKNOWN = "[unknown]"
+SECRET = "[secret]"
+
+Severity = Literal["critical", "high", "medium", "low"]
+Enforcement = Literal["mandatory", "advisory", "disabled"]
+ANY_AWS = "aws:*"
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
+ENFORCEMENTS: tuple[Enforcement, ...] = ("mandatory", "advisory", "disabled")
+
+
+def unknown(value: Any) -> bool:
+    """True for a value that is only known after deployment (rules skip it, like CrossGuard at preview)."""
+    return isinstance(value, str) and value == UNKNOWN
+
+
+def get(obj: Any, path: str, default: Any = None) -> Any:
+    """Dotted lookup in nested inputs (``viewerCertificate.minimumProtocolVersion``); stops at unknowns."""
+    current = obj
+    for part in path.split("."):
+        if unknown(current):
+            return UNKNOWN
+        if not isinstance(current, Mapping) or part not in current:
+            return default
+        current = current[part]
+    return current
+
+
+def as_list(value: Any) -> list[Any]:
+    """Inputs that may be a single object or a list (e.g. ``rules``), or absent."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def number(value: Any) -> float | None:
+    """Engine numbers arrive as floats or strings; None when absent or not numeric."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource as a rule sees it: engine (camelCase) input names, like CrossGuard's props."""
+
+    type: str
+    name: str
+    urn: str
+    region: str | None
+    inputs: Mapping[str, Any]
+    parent: str | None = None
+    # False under CrossGuard, which hands Python policies secrets decrypted: rules that look
+    # for "[secret]" redaction (a secret in a plain field) can only judge the offline preview.
+    secrets_marked: bool = True
+
+    @property
+    def stack(self) -> str:
+        """Stack name from the URN (``urn:pulumi:<stack>::<project>::...``)."""
+        parts = self.urn.split(":")
+        return parts[2] if len(parts) > 2 and self.urn.startswith("urn:pulumi:") else ""
+
+    def get(self, path: str, default: Any = None) -> Any:
+        return get(self.inputs, path, default)
+
+    @property
+    def tags(self) -> Mapping[str, Any]:
+        tags = self.inputs.get("tags")
+        return tags if isinstance(tags, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class StackView:
+    """Every resource of one stack, for rules about relationships (flow logs, bucket companions)."""
+
+    name: str
+    resources: tuple[Resource, ...]
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.type in types]
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    urn: str
+    message: str
+
+
+ResourceCheck = Callable[[Resource], list[str]]
+StackCheck = Callable[[StackView], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Metadata plus exactly one of ``check`` (per resource of ``types``) or ``stack_check``."""
+
+    id: str
+    title: str
+    severity: Severity
+    enforcement: Enforcement
+    anchor: str
+    remediation: str
+    types: tuple[str, ...] = ()
+    check: ResourceCheck | None = None
+    stack_check: StackCheck | None = None
+    unknowns: str = "Values unknown at preview are skipped (no violation), as CrossGuard does."
+    module: str = field(default="", compare=False)
+
+    @property
+    def kind(self) -> str:
+        return "stack" if self.stack_check else "resource"
+
+    def applies(self, type_: str) -> bool:
+        """``aws:*`` in ``types`` means every AWS resource (providers excluded)."""
+        return type_ in self.types or (ANY_AWS in self.types and type_.startswith("aws:"))
+
+    def evaluate(self, resource: Resource) -> list[str]:
+        if self.check is None or not self.applies(resource.type):
+            return []
+        return self.check(resource)
+
+    def evaluate_stack(self, stack: StackView) -> list[Violation]:
+        if self.stack_check is None:
+            return []
+        return [Violation(self.id, urn, message) for urn, message in self.stack_check(stack)]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> None:
+    if rule.id in REGISTRY:
+        raise ValueError(f"duplicate rule id {rule.id}")
+    if rule.severity not in SEVERITIES or rule.enforcement not in ("mandatory", "advisory"):
+        raise ValueError(f"{rule.id}: bad severity or enforcement")
+    REGISTRY[rule.id] = rule
+
+
+def rule(
+    id: str,
+    *,
+    types: Iterable[str],
+    title: str,
+    severity: Severity,
+    anchor: str,
+    remediation: str,
+    enforcement: Enforcement = "mandatory",
+    unknowns: str | None = None,
+) -> Callable[[ResourceCheck], ResourceCheck]:
+    """Register a per-resource rule; the function returns one message per problem (empty = pass)."""
+
+    def decorate(fn: ResourceCheck) -> ResourceCheck:
+        extra = {"unknowns": unknowns} if unknowns else {}
+        _register(Rule(id, title, severity, enforcement, anchor, remediation, tuple(types), check=fn, module=fn.__module__, **extra))
+        return fn
+
+    return decorate
+
+
+def stack_rule(
+    id: str,
+    *,
+    title: str,
+    severity: Severity,
+    anchor: str,
+    remediation: str,
+    enforcement: Enforcement = "mandatory",
+    unknowns: str | None = None,
+) -> Callable[[StackCheck], StackCheck]:
+    """Register a stack rule; the function returns (urn, message) pairs."""
+
+    def decorate(fn: StackCheck) -> StackCheck:
+        extra = {"unknowns": unknowns} if unknowns else {}
+        _register(Rule(id, title, severity, enforcement, anchor, remediation, stack_check=fn, module=fn.__module__, **extra))
+        return fn
+
+    return decorate

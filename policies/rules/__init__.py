@@ -1,0 +1,16 @@
+"""Every rule module; importing this package fills ``framework.REGISTRY``."""
+
+from __future__ import annotations
+
+from ..framework import REGISTRY, Rule
+from . import alb, cloudfront, data, ecr, ecs, elasticache, governance, iam, network, opensearch, rds, s3, waf
+
+MODULES = (rds, elasticache, opensearch, ecs, ecr, alb, cloudfront, waf, s3, network, data, iam, governance)
+
+
+def all_rules() -> list[Rule]:
+    """Registered rules sorted by id (stable order for reports, SARIF and the catalogue)."""
+    return sorted(REGISTRY.values(), key=lambda r: r.id)
+
+
+__all__ = ["MODULES", "all_rules"]

@@ -1,0 +1,50 @@
+"""ECR: the image that every service runs; immutable, scanned, encrypted."""
+
+from __future__ import annotations
+
+from ..framework import Resource, as_list, rule, unknown
+from ._util import is_false
+
+REPOSITORY = "aws:ecr/repository:Repository"
+
+
+@rule(
+    "COKO-ECR-001",
+    types=[REPOSITORY],
+    title="Image tags are immutable",
+    severity="high",
+    anchor="checkov CKV_AWS_51",
+    remediation='Set image_tag_mutability="IMMUTABLE" (tags are git SHAs; deploys pin the digest).',
+)
+def immutable(r: Resource) -> list[str]:
+    value = r.get("imageTagMutability")
+    return [] if unknown(value) or (isinstance(value, str) and value.startswith("IMMUTABLE")) else [f"imageTagMutability is {value!r}"]
+
+
+@rule(
+    "COKO-ECR-002",
+    types=[REPOSITORY],
+    title="Images are scanned on push",
+    severity="medium",
+    anchor="checkov CKV_AWS_163",
+    remediation="Set image_scanning_configuration.scan_on_push=True.",
+)
+def scan_on_push(r: Resource) -> list[str]:
+    value = r.get("imageScanningConfiguration.scanOnPush")
+    return [f"imageScanningConfiguration.scanOnPush is {value!r}"] if is_false(value) else []
+
+
+@rule(
+    "COKO-ECR-003",
+    types=[REPOSITORY],
+    title="The repository is encrypted with KMS",
+    severity="low",
+    enforcement="advisory",
+    anchor="checkov CKV_AWS_136",
+    remediation='Set encryption_configurations=[{encryption_type: "KMS", kms_key: <stack key>}].',
+)
+def kms(r: Resource) -> list[str]:
+    configs = r.get("encryptionConfigurations")
+    if unknown(configs):
+        return []
+    return [] if any(isinstance(c, dict) and c.get("encryptionType") == "KMS" for c in as_list(configs)) else ["encryptionType is not KMS"]

@@ -1,0 +1,151 @@
+"""ECS Fargate: backend, worker and scheduler run the same image; keep them unprivileged and observable."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..framework import SECRET, Resource, as_list, rule, unknown
+from ._util import is_false, parse_json, truthy
+
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+SERVICE = "aws:ecs/service:Service"
+CLUSTER = "aws:ecs/cluster:Cluster"
+SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|DSN)", re.IGNORECASE)
+
+
+def containers(r: Resource) -> list[dict[str, Any]] | str:
+    """Parsed containerDefinitions, or UNKNOWN/SECRET when the JSON is not readable at preview."""
+    parsed = parse_json(r.get("containerDefinitions"))
+    if unknown(parsed) or parsed == SECRET:
+        return str(parsed)
+    return [c for c in as_list(parsed) if isinstance(c, dict)]
+
+
+def _each(r: Resource, fn: Any) -> list[str]:
+    found = containers(r)
+    if isinstance(found, str):
+        return []
+    return [message for c in found for message in fn(c)]
+
+
+@rule(
+    "COKO-ECS-001",
+    types=[TASK_DEFINITION],
+    title="Containers are not privileged",
+    severity="critical",
+    anchor="checkov CKV_AWS_334",
+    remediation='Remove "privileged": true from the container definition (Fargate rejects it anyway).',
+)
+def not_privileged(r: Resource) -> list[str]:
+    return _each(r, lambda c: [f"container {c.get('name')!r} is privileged"] if truthy(c.get("privileged")) else [])
+
+
+@rule(
+    "COKO-ECS-002",
+    types=[TASK_DEFINITION],
+    title="Every container ships its logs (awslogs)",
+    severity="medium",
+    anchor="cdk-nag AwsSolutions-ECS7",
+    remediation="Give each container a logConfiguration with the awslogs driver and a log group with retention.",
+)
+def logging(r: Resource) -> list[str]:
+    return _each(r, lambda c: [] if isinstance(c.get("logConfiguration"), dict) and c["logConfiguration"].get("logDriver") else [f"container {c.get('name')!r} has no logConfiguration"])
+
+
+@rule(
+    "COKO-ECS-003",
+    types=[TASK_DEFINITION],
+    title="Secrets reach containers through `secrets` (valueFrom), never `environment`",
+    severity="critical",
+    anchor="cdk-nag AwsSolutions-ECS2; design §7 (secrets in plain fields)",
+    remediation="Move the variable to the container's `secrets` list with valueFrom = the Secrets Manager ARN (or ARN:key::).",
+    unknowns="A containerDefinitions JSON that is entirely [secret] is a violation: a secret was interpolated into it.",
+)
+def secrets_not_in_environment(r: Resource) -> list[str]:
+    found = containers(r)
+    if found == SECRET:
+        return ["containerDefinitions is secret as a whole: a secret value was interpolated into the task definition"]
+    if isinstance(found, str):
+        return []
+    problems = []
+    for c in found:
+        for env in as_list(c.get("environment")):
+            if not isinstance(env, dict):
+                continue
+            name, value = str(env.get("name", "")), env.get("value")
+            if SECRET_NAME.search(name) or value == SECRET:
+                problems.append(f"container {c.get('name')!r} passes {name} in environment")
+    return problems
+
+
+@rule(
+    "COKO-ECS-004",
+    types=[TASK_DEFINITION],
+    title="Task and execution roles are distinct",
+    severity="medium",
+    anchor="checkov CKV_AWS_249",
+    remediation="Give the task its own task_role_arn (app permissions) separate from execution_role_arn (pull, logs, secrets).",
+)
+def distinct_roles(r: Resource) -> list[str]:
+    task, execution = r.get("taskRoleArn"), r.get("executionRoleArn")
+    if not task or not execution:
+        return ["taskRoleArn and executionRoleArn must both be set"]
+    if unknown(task) or unknown(execution):
+        return []
+    return ["taskRoleArn equals executionRoleArn"] if task == execution else []
+
+
+@rule(
+    "COKO-ECS-005",
+    types=[CLUSTER],
+    title="Container Insights is on",
+    severity="medium",
+    anchor="cdk-nag AwsSolutions-ECS4; checkov CKV_AWS_65",
+    remediation='Add setting {"name": "containerInsights", "value": "enabled"} (or "enhanced").',
+)
+def container_insights(r: Resource) -> list[str]:
+    settings = r.get("settings")
+    if unknown(settings):
+        return []
+    for s in as_list(settings):
+        if isinstance(s, dict) and s.get("name") == "containerInsights":
+            return [] if s.get("value") in ("enabled", "enhanced") or unknown(s.get("value")) else [f"containerInsights is {s.get('value')!r}"]
+    return ["containerInsights setting is absent"]
+
+
+@rule(
+    "COKO-ECS-006",
+    types=[SERVICE],
+    title="Services get no public IP (tasks sit in private subnets behind the ALB)",
+    severity="high",
+    anchor="checkov CKV_AWS_333",
+    remediation="Set network_configuration.assign_public_ip=False and use the private subnets.",
+)
+def no_public_ip(r: Resource) -> list[str]:
+    return ["networkConfiguration.assignPublicIp is true"] if truthy(r.get("networkConfiguration.assignPublicIp")) else []
+
+
+@rule(
+    "COKO-ECS-007",
+    types=[SERVICE],
+    title="Deployments use the circuit breaker with rollback",
+    severity="medium",
+    anchor="AWS ECS deployment circuit breaker; design §5/§7 (failed deploys must roll back)",
+    remediation="Set deployment_circuit_breaker={enable: True, rollback: True}.",
+)
+def circuit_breaker(r: Resource) -> list[str]:
+    return [f"deploymentCircuitBreaker.{key} is {r.get('deploymentCircuitBreaker.' + key)!r}" for key in ("enable", "rollback") if is_false(r.get(f"deploymentCircuitBreaker.{key}"))]
+
+
+@rule(
+    "COKO-ECS-008",
+    types=[TASK_DEFINITION],
+    title="Containers run as a non-root user",
+    severity="low",
+    enforcement="advisory",
+    anchor="cookiecutter-django (non-root runtime stage)",
+    remediation='Set "user" in the container definition (or USER in the Dockerfile runtime stage) to a non-root user.',
+)
+def non_root(r: Resource) -> list[str]:
+    return _each(r, lambda c: [f"container {c.get('name')!r} runs as root"] if str(c.get("user", "")).split(":")[0] in ("root", "0") else [])

@@ -1,0 +1,80 @@
+"""ElastiCache Redis: sessions and Celery's broker, so encrypted, authenticated and highly available."""
+
+from __future__ import annotations
+
+from ..framework import Resource, rule, unknown
+from ._util import is_false
+
+REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
+
+
+@rule(
+    "COKO-REDIS-001",
+    types=[REPLICATION_GROUP],
+    title="Redis encrypts data at rest",
+    severity="high",
+    anchor="checkov CKV_AWS_29",
+    remediation="Set at_rest_encryption_enabled=True (with kms_key_id for a customer-managed key).",
+)
+def at_rest(r: Resource) -> list[str]:
+    value = r.get("atRestEncryptionEnabled")
+    return [f"atRestEncryptionEnabled is {value!r}"] if is_false(value) else []
+
+
+@rule(
+    "COKO-REDIS-002",
+    types=[REPLICATION_GROUP],
+    title="Redis encrypts data in transit",
+    severity="high",
+    anchor="checkov CKV_AWS_30",
+    remediation='Set transit_encryption_enabled=True and transit_encryption_mode="required".',
+)
+def in_transit(r: Resource) -> list[str]:
+    problems = []
+    if is_false(r.get("transitEncryptionEnabled")):
+        problems.append(f"transitEncryptionEnabled is {r.get('transitEncryptionEnabled')!r}")
+    if r.get("transitEncryptionMode") == "preferred":
+        problems.append("transitEncryptionMode is preferred (plaintext still accepted)")
+    return problems
+
+
+@rule(
+    "COKO-REDIS-003",
+    types=[REPLICATION_GROUP],
+    title="Redis requires AUTH",
+    severity="high",
+    anchor="checkov CKV_AWS_31",
+    remediation="Pass auth_token from a Pulumi secret (coko:redisAuthToken) or user_group_ids.",
+    unknowns="An auth token redacted as [secret] counts as present; unknown values are skipped.",
+)
+def auth(r: Resource) -> list[str]:
+    if r.get("authToken") or r.get("userGroupIds"):
+        return []
+    return ["neither authToken nor userGroupIds is set"]
+
+
+@rule(
+    "COKO-REDIS-004",
+    types=[REPLICATION_GROUP],
+    title="Redis fails over automatically across AZs",
+    severity="medium",
+    anchor="cdk-nag AwsSolutions-AEC3",
+    remediation="Set automatic_failover_enabled=True and multi_az_enabled=True with at least 2 nodes.",
+)
+def failover(r: Resource) -> list[str]:
+    return [f"{key} is {r.get(key)!r}" for key in ("automaticFailoverEnabled", "multiAzEnabled") if is_false(r.get(key))]
+
+
+@rule(
+    "COKO-REDIS-005",
+    types=[REPLICATION_GROUP],
+    title="Redis runs in its own subnet group (data subnets, not the default VPC)",
+    severity="medium",
+    anchor="cdk-nag AwsSolutions-AEC1",
+    remediation="Create an aws.elasticache.SubnetGroup over the data subnets and pass subnet_group_name.",
+)
+def subnet_group(r: Resource) -> list[str]:
+    value = r.get("subnetGroupName")
+    if unknown(value) or (isinstance(value, str) and value and value != "default"):
+        return []
+    return [f"subnetGroupName is {value!r}"]

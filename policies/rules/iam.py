@@ -1,0 +1,99 @@
+"""IAM: least privilege for task, execution, monitoring and flow-log roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..framework import Resource, as_list, rule, unknown
+from ._util import parse_json, statements
+
+POLICY = "aws:iam/policy:Policy"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ROLE = "aws:iam/role:Role"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+ADMIN_POLICIES = ("/AdministratorAccess", "/PowerUserAccess", "/IAMFullAccess")
+# Actions AWS does not scope to a resource: "*" is the only valid Resource for them.
+UNSCOPED_ACTIONS = {"ecr:GetAuthorizationToken", "cloudwatch:PutMetricData", "logs:DescribeLogGroups", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+                    "ec2:DescribeNetworkInterfaces", "sts:GetCallerIdentity"}
+
+
+def documents(r: Resource) -> list[tuple[str, Any]]:
+    """(label, parsed document) for a policy's JSON, or a role's inline policies."""
+    if r.type == ROLE:
+        return [(f"inlinePolicies[{p.get('name')}]", parse_json(p.get("policy"))) for p in as_list(r.get("inlinePolicies")) if isinstance(p, dict)]
+    return [("policy", parse_json(r.get("policy")))]
+
+
+def _allows(r: Resource) -> list[tuple[str, dict[str, Any]]]:
+    return [(label, s) for label, doc in documents(r) if not unknown(doc) for s in statements(doc) if s.get("Effect") == "Allow"]
+
+
+@rule(
+    "COKO-IAM-001",
+    types=[POLICY, ROLE_POLICY, ROLE],
+    title='No IAM policy allows Action "*" or "<service>:*"',
+    severity="critical",
+    anchor="cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_1, CKV_AWS_62, CKV_AWS_290",
+    remediation="List the actions the role needs (e.g. s3:GetObject, s3:PutObject) instead of wildcards.",
+)
+def no_wildcard_actions(r: Resource) -> list[str]:
+    problems = []
+    for label, s in _allows(r):
+        wild = [a for a in as_list(s.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
+        if wild:
+            problems.append(f"{label} allows {', '.join(wild)}")
+    return problems
+
+
+@rule(
+    "COKO-IAM-002",
+    types=[POLICY, ROLE_POLICY, ROLE],
+    title='Resource "*" only for actions that cannot be scoped',
+    severity="medium",
+    enforcement="advisory",
+    anchor="cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_355",
+    remediation="Scope Resource to the bucket/queue/secret ARNs; keep * only for actions such as ecr:GetAuthorizationToken.",
+)
+def no_wildcard_resources(r: Resource) -> list[str]:
+    problems = []
+    for label, s in _allows(r):
+        if "*" in as_list(s.get("Resource")):
+            scoped = [a for a in as_list(s.get("Action")) if a not in UNSCOPED_ACTIONS]
+            if scoped:
+                problems.append(f"{label} allows {', '.join(map(str, scoped))} on Resource *")
+    return problems
+
+
+@rule(
+    "COKO-IAM-003",
+    types=[ATTACHMENT],
+    title="No administrator-level managed policy is attached",
+    severity="critical",
+    anchor="checkov CKV_AWS_274; cdk-nag AwsSolutions-IAM4",
+    remediation="Attach a scoped customer-managed policy, or a narrow AWS managed one (e.g. AmazonECSTaskExecutionRolePolicy).",
+)
+def no_admin(r: Resource) -> list[str]:
+    arn = r.get("policyArn")
+    return [f"policyArn is {arn}"] if isinstance(arn, str) and arn.endswith(ADMIN_POLICIES) else []
+
+
+@rule(
+    "COKO-IAM-004",
+    types=[ROLE],
+    title="Roles trust named services or accounts, never Principal *",
+    severity="critical",
+    anchor="checkov CKV_AWS_60",
+    remediation='Set the trust policy Principal to {"Service": "ecs-tasks.amazonaws.com"} (or the exact account/role).',
+)
+def trust_policy(r: Resource) -> list[str]:
+    document = parse_json(r.get("assumeRolePolicy"))
+    if unknown(document):
+        return []
+    problems = []
+    for s in statements(document):
+        principal = s.get("Principal")
+        values = [principal] if isinstance(principal, str) else [v for vs in principal.values() for v in as_list(vs)] if isinstance(principal, dict) else []
+        if s.get("Effect") == "Allow" and "*" in values:
+            problems.append("trust policy allows Principal *")
+    return problems

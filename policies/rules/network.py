@@ -1,0 +1,114 @@
+"""VPC and security groups: flow logs everywhere, nothing open to the world except the ALB's 80/443."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..framework import Resource, StackView, as_list, number, rule, stack_rule, unknown
+from ._util import WORLD, truthy
+
+VPC = "aws:ec2/vpc:Vpc"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+SUBNET = "aws:ec2/subnet:Subnet"
+PUBLIC_PORTS = {80, 443}
+
+
+def _world_open(cidrs: list[Any], from_port: Any, to_port: Any, protocol: Any) -> str | None:
+    """A message when a world CIDR reaches anything but exactly 80 or 443 over TCP."""
+    world = sorted({c for c in cidrs if c in WORLD})
+    if not world:
+        return None
+    low, high = number(from_port), number(to_port)
+    if str(protocol) in ("-1", "all") or low is None or high is None:
+        return f"{', '.join(world)} may reach every port"
+    if low == high and int(low) in PUBLIC_PORTS and str(protocol).lower() in ("tcp", "6"):
+        return None
+    return f"{', '.join(world)} may reach port(s) {int(low)}-{int(high)}"
+
+
+@stack_rule(
+    "COKO-NET-001",
+    title="Every VPC has a flow log",
+    severity="high",
+    anchor="cdk-nag AwsSolutions-VPC7; checkov CKV2_AWS_11",
+    remediation="Add an aws.ec2.FlowLog (traffic_type ALL) to a CloudWatch log group with retention.",
+    unknowns="vpcId is unknown at preview and an opaque id after up: a flow log created by the VPC's component (same parent) covers it.",
+)
+def flow_logs(stack: StackView) -> list[tuple[str, str]]:
+    logs = stack.of_type(FLOW_LOG)
+    return [
+        (vpc.urn, f"{vpc.name} has no FlowLog")
+        for vpc in stack.of_type(VPC)
+        if not any(f.parent == vpc.parent or vpc.name in str(f.get("vpcId") or "") for f in logs)
+    ]
+
+
+@rule(
+    "COKO-NET-002",
+    types=[SECURITY_GROUP, SG_RULE, INGRESS_RULE],
+    title="No ingress from the internet except TCP 80/443",
+    severity="critical",
+    anchor="cdk-nag AwsSolutions-EC23; checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260",
+    remediation="Reference the ALB's security group (or the CloudFront prefix list) instead of 0.0.0.0/0; only the ALB takes 80/443 from the world.",
+)
+def world_ingress(r: Resource) -> list[str]:
+    if r.type == INGRESS_RULE:
+        cidrs = [r.get("cidrIpv4"), r.get("cidrIpv6")]
+        found = _world_open(cidrs, r.get("fromPort"), r.get("toPort"), r.get("ipProtocol"))
+        return [found] if found else []
+    if r.type == SG_RULE:
+        if r.get("type") != "ingress":
+            return []
+        cidrs = as_list(r.get("cidrBlocks")) + as_list(r.get("ipv6CidrBlocks"))
+        found = _world_open(cidrs, r.get("fromPort"), r.get("toPort"), r.get("protocol"))
+        return [found] if found else []
+    problems = []
+    for rule_ in as_list(r.get("ingress")):
+        if isinstance(rule_, dict):
+            cidrs = as_list(rule_.get("cidrBlocks")) + as_list(rule_.get("ipv6CidrBlocks"))
+            found = _world_open(cidrs, rule_.get("fromPort"), rule_.get("toPort"), rule_.get("protocol"))
+            if found:
+                problems.append(found)
+    return problems
+
+
+@rule(
+    "COKO-NET-003",
+    types=[DEFAULT_SG],
+    title="The default security group allows nothing",
+    severity="medium",
+    anchor="checkov CKV2_AWS_12",
+    remediation="Adopt the default security group with aws.ec2.DefaultSecurityGroup(ingress=[], egress=[]).",
+)
+def default_sg_closed(r: Resource) -> list[str]:
+    return [f"default security group has {key} rules" for key in ("ingress", "egress") if as_list(r.get(key)) and not unknown(r.get(key))]
+
+
+@rule(
+    "COKO-NET-004",
+    types=[SUBNET],
+    title="Subnets do not hand out public IPs",
+    severity="medium",
+    anchor="checkov CKV_AWS_130",
+    remediation="Set map_public_ip_on_launch=False; only NAT gateways and the ALB get public addresses.",
+)
+def no_public_ip(r: Resource) -> list[str]:
+    return ["mapPublicIpOnLaunch is true"] if truthy(r.get("mapPublicIpOnLaunch")) else []
+
+
+@rule(
+    "COKO-NET-005",
+    types=[FLOW_LOG],
+    title="Flow logs capture ALL traffic",
+    severity="low",
+    enforcement="advisory",
+    anchor="cdk-nag AwsSolutions-VPC7 (flow log scope)",
+    remediation='Set traffic_type="ALL" (REJECT alone misses exfiltration).',
+)
+def all_traffic(r: Resource) -> list[str]:
+    value = r.get("trafficType")
+    return [] if unknown(value) or value == "ALL" else [f"trafficType is {value!r}"]

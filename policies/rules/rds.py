@@ -1,0 +1,157 @@
+"""RDS PostgreSQL: the writable copy of every reader's library and payments, so the strictest tier."""
+
+from __future__ import annotations
+
+from ..framework import Resource, as_list, number, rule, unknown
+from ._util import is_false, truthy
+
+INSTANCE = "aws:rds/instance:Instance"
+PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+MIN_BACKUP_DAYS = 7
+
+
+def _replica(r: Resource) -> bool:
+    return bool(r.get("replicateSourceDb"))
+
+
+@rule(
+    "COKO-RDS-001",
+    types=[INSTANCE],
+    title="RDS storage is encrypted at rest",
+    severity="critical",
+    anchor="cdk-nag AwsSolutions-RDS2; checkov CKV_AWS_16; awsguard rds-storage-encrypted",
+    remediation="Set storage_encrypted=True and kms_key_id to the stack's customer-managed key (a cross-region replica needs a key in its own region).",
+)
+def storage_encrypted(r: Resource) -> list[str]:
+    value = r.get("storageEncrypted")
+    if unknown(value) or truthy(value) or (_replica(r) and r.get("kmsKeyId")):
+        return []
+    return [f"storageEncrypted is {value!r}"]
+
+
+@rule(
+    "COKO-RDS-002",
+    types=[INSTANCE],
+    title="RDS instance is not publicly accessible",
+    severity="critical",
+    anchor="checkov CKV_AWS_17",
+    remediation="Set publicly_accessible=False and place the instance in the data subnets.",
+)
+def not_public(r: Resource) -> list[str]:
+    return ["publiclyAccessible is true"] if truthy(r.get("publiclyAccessible")) else []
+
+
+@rule(
+    "COKO-RDS-003",
+    types=[INSTANCE],
+    title="The primary region's writable database is Multi-AZ",
+    severity="high",
+    anchor="cdk-nag AwsSolutions-RDS3; checkov CKV_AWS_157",
+    remediation="Set multi_az=True on the primary (RegionRole=primary) instance; read replicas are exempt by design.",
+)
+def multi_az(r: Resource) -> list[str]:
+    if _replica(r) or r.tags.get("RegionRole") != "primary":
+        return []
+    return [f"multiAz is {r.get('multiAz')!r} on the primary database"] if is_false(r.get("multiAz")) else []
+
+
+@rule(
+    "COKO-RDS-004",
+    types=[INSTANCE],
+    title=f"RDS automated backups are kept at least {MIN_BACKUP_DAYS} days",
+    severity="high",
+    anchor="checkov CKV_AWS_133; awsguard rds-instance-backup-enabled",
+    remediation=f"Set backup_retention_period >= {MIN_BACKUP_DAYS} (the seed keeps 7 days, window 03:00-04:00).",
+)
+def backups(r: Resource) -> list[str]:
+    value = r.get("backupRetentionPeriod")
+    if unknown(value):
+        return []
+    days = number(value)
+    if days is None or days < MIN_BACKUP_DAYS:
+        return [f"backupRetentionPeriod is {value!r}, needs >= {MIN_BACKUP_DAYS}"]
+    return []
+
+
+@rule(
+    "COKO-RDS-005",
+    types=[INSTANCE],
+    title="RDS deletion protection is on",
+    severity="high",
+    anchor="cdk-nag AwsSolutions-RDS10; checkov CKV_AWS_293",
+    remediation="Set deletion_protection=True (coko:database.deletionProtection in the stack file).",
+)
+def deletion_protection(r: Resource) -> list[str]:
+    value = r.get("deletionProtection")
+    return [f"deletionProtection is {value!r}"] if is_false(value) else []
+
+
+@rule(
+    "COKO-RDS-006",
+    types=[INSTANCE],
+    title="The master password is managed by RDS in Secrets Manager, never passed in",
+    severity="high",
+    anchor="cdk-nag AwsSolutions-SMG4; terraform-aws-modules/rds manage_master_user_password",
+    remediation="Set manage_master_user_password=True with master_user_secret_kms_key_id, and drop password.",
+)
+def managed_password(r: Resource) -> list[str]:
+    if _replica(r):
+        return []
+    problems = []
+    if r.get("password") is not None:
+        problems.append("password is set in the program")
+    if is_false(r.get("manageMasterUserPassword")):
+        problems.append("manageMasterUserPassword is not true")
+    return problems
+
+
+@rule(
+    "COKO-RDS-007",
+    types=[INSTANCE],
+    title="PostgreSQL logs are exported to CloudWatch",
+    severity="medium",
+    anchor="checkov CKV_AWS_129",
+    remediation='Set enabled_cloudwatch_logs_exports=["postgresql", "upgrade"].',
+)
+def log_exports(r: Resource) -> list[str]:
+    exports = r.get("enabledCloudwatchLogsExports")
+    if unknown(exports):
+        return []
+    return [] if "postgresql" in as_list(exports) else [f"enabledCloudwatchLogsExports is {exports!r}, needs postgresql"]
+
+
+@rule(
+    "COKO-RDS-008",
+    types=[INSTANCE],
+    title="Enhanced monitoring is on",
+    severity="low",
+    enforcement="advisory",
+    anchor="checkov CKV_AWS_118",
+    remediation="Set monitoring_interval (e.g. 60) and monitoring_role_arn.",
+)
+def monitoring(r: Resource) -> list[str]:
+    value = r.get("monitoringInterval")
+    if unknown(value):
+        return []
+    return [] if (number(value) or 0) > 0 else [f"monitoringInterval is {value!r}"]
+
+
+@rule(
+    "COKO-RDS-009",
+    types=[PARAMETER_GROUP],
+    title="PostgreSQL parameter groups force TLS (rds.force_ssl=1)",
+    severity="high",
+    anchor="checkov CKV2_AWS_69",
+    remediation='Add the parameter {"name": "rds.force_ssl", "value": "1"}.',
+)
+def force_ssl(r: Resource) -> list[str]:
+    family = r.get("family")
+    if isinstance(family, str) and not family.startswith("postgres"):
+        return []
+    params = r.get("parameters")
+    if unknown(params):
+        return []
+    for p in as_list(params):
+        if isinstance(p, dict) and p.get("name") == "rds.force_ssl":
+            return [] if unknown(p.get("value")) or str(p.get("value")) == "1" else [f"rds.force_ssl is {p.get('value')!r}"]
+    return ["rds.force_ssl is not set"]

@@ -1,0 +1,145 @@
+"""S3: media and logs. Private, encrypted, TLS-only, owner-enforced, versioned where data lives."""
+
+from __future__ import annotations
+
+from ..framework import Resource, StackView, as_list, rule, stack_rule, unknown
+from ._util import companion_violations, parse_json, statements, truthy
+
+BUCKET = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
+OWNERSHIP = ("aws:s3/bucketOwnershipControls:BucketOwnershipControls",)
+ENCRYPTION = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+VERSIONING = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
+POLICY = ("aws:s3/bucketPolicy:BucketPolicy",)
+ACL = ("aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2")
+PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read"}
+UNKNOWN_LINK = "Companions are linked by name at preview (bucket ids are unknown), by physical name after up."
+
+
+@rule(
+    "COKO-S3-001",
+    types=PUBLIC_ACCESS_BLOCK,
+    title="Public access blocks turn on all four settings",
+    severity="critical",
+    anchor="cdk-nag AwsSolutions-S2; checkov CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56",
+    remediation="Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to True.",
+)
+def public_access_block(r: Resource) -> list[str]:
+    return [f"{flag} is {r.get(flag)!r}" for flag in PAB_FLAGS if not unknown(r.get(flag)) and not truthy(r.get(flag))]
+
+
+@rule(
+    "COKO-S3-002",
+    types=ENCRYPTION,
+    title="Default bucket encryption is SSE-KMS",
+    severity="high",
+    anchor="checkov CKV_AWS_145",
+    remediation='Set apply_server_side_encryption_by_default={sse_algorithm: "aws:kms", kms_master_key_id: <stack key>} and bucket_key_enabled.',
+)
+def sse_kms(r: Resource) -> list[str]:
+    rules = r.get("rules")
+    if unknown(rules):
+        return []
+    algorithms = [rule_.get("applyServerSideEncryptionByDefault", {}).get("sseAlgorithm") for rule_ in as_list(rules) if isinstance(rule_, dict)]
+    if not algorithms:
+        return ["no applyServerSideEncryptionByDefault rule"]
+    return [f"sseAlgorithm is {a!r}, not aws:kms" for a in algorithms if not unknown(a) and a not in ("aws:kms", "aws:kms:dsse")]
+
+
+@rule(
+    "COKO-S3-003",
+    types=VERSIONING,
+    title="Versioning, where configured, is Enabled",
+    severity="medium",
+    anchor="checkov CKV_AWS_21",
+    remediation='Set versioning_configuration.status="Enabled" (media keeps noncurrent versions for recovery).',
+)
+def versioning(r: Resource) -> list[str]:
+    status = r.get("versioningConfiguration.status")
+    return [] if unknown(status) or status == "Enabled" else [f"versioningConfiguration.status is {status!r}"]
+
+
+@rule(
+    "COKO-S3-004",
+    types=OWNERSHIP,
+    title="Object ownership is BucketOwnerEnforced (ACLs off)",
+    severity="medium",
+    anchor="checkov CKV2_AWS_65",
+    remediation='Set rule.object_ownership="BucketOwnerEnforced".',
+)
+def ownership(r: Resource) -> list[str]:
+    value = r.get("rule.objectOwnership")
+    return [] if unknown(value) or value == "BucketOwnerEnforced" else [f"rule.objectOwnership is {value!r}"]
+
+
+@rule(
+    "COKO-S3-005",
+    types=POLICY,
+    title="Bucket policies deny requests without TLS",
+    severity="high",
+    anchor="cdk-nag AwsSolutions-S10",
+    remediation='Add a Deny statement for "s3:*" on the bucket and its objects with Condition Bool aws:SecureTransport = "false".',
+)
+def tls_only(r: Resource) -> list[str]:
+    document = parse_json(r.get("policy"))
+    if unknown(document):
+        return []
+    for s in statements(document):
+        condition = s.get("Condition", {}) if isinstance(s.get("Condition"), dict) else {}
+        secure = condition.get("Bool", {}).get("aws:SecureTransport") if isinstance(condition.get("Bool"), dict) else None
+        if s.get("Effect") == "Deny" and str(secure).lower() == "false":
+            return []
+    return ["no Deny statement on aws:SecureTransport=false"]
+
+
+@rule(
+    "COKO-S3-006",
+    types=BUCKET + ACL,
+    title="No public canned ACL",
+    severity="critical",
+    anchor="checkov CKV_AWS_20, CKV_AWS_57",
+    remediation='Drop acl (ownership is BucketOwnerEnforced) or use "private"/"log-delivery-write".',
+)
+def no_public_acl(r: Resource) -> list[str]:
+    acl = r.get("acl")
+    return [f"acl is {acl!r}"] if acl in PUBLIC_ACLS else []
+
+
+@stack_rule(
+    "COKO-S3-007",
+    title="Every bucket has a public access block",
+    severity="critical",
+    anchor="cdk-nag AwsSolutions-S2; checkov CKV2_AWS_6",
+    remediation="Add an aws.s3.BucketPublicAccessBlock for the bucket (named <bucket>-public-access).",
+    unknowns=UNKNOWN_LINK,
+)
+def has_public_access_block(stack: StackView) -> list[tuple[str, str]]:
+    return companion_violations(stack, BUCKET, PUBLIC_ACCESS_BLOCK, "bucket", "BucketPublicAccessBlock")
+
+
+@stack_rule(
+    "COKO-S3-008",
+    title="Every bucket has a default encryption configuration",
+    severity="high",
+    anchor="checkov CKV_AWS_145",
+    remediation="Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket.",
+    unknowns=UNKNOWN_LINK,
+)
+def has_encryption(stack: StackView) -> list[tuple[str, str]]:
+    return companion_violations(stack, BUCKET, ENCRYPTION, "bucket", "BucketServerSideEncryptionConfiguration")
+
+
+@stack_rule(
+    "COKO-S3-009",
+    title="Every bucket has ownership controls",
+    severity="medium",
+    anchor="checkov CKV2_AWS_65",
+    remediation="Add an aws.s3.BucketOwnershipControls for the bucket.",
+    unknowns=UNKNOWN_LINK,
+)
+def has_ownership(stack: StackView) -> list[tuple[str, str]]:
+    return companion_violations(stack, BUCKET, OWNERSHIP, "bucket", "BucketOwnershipControls")
