@@ -48,16 +48,19 @@ def test_every_data_resource_is_encrypted_with_the_stack_key(up: dict[str, Stack
         "aws:cloudwatch/logGroup:LogGroup": ["kmsKeyId"],
     }
     for type_, fields in uses.items():
-        resources = of_type(preview, type_)
+        # The data tier's own resources (children of coko:data:* components).
+        resources = [r for r in of_type(preview, type_) if "coko:data:" in (r.parent or "")]
         assert resources, type_
         for resource in resources:
-            if type_ == "aws:cloudwatch/logGroup:LogGroup" and "flow-logs" in resource.name:
-                continue  # the network's flow logs predate the key (network component)
             for name in fields:
                 assert resource.inputs.get(name) == key_arn, f"{resource.name}.{name}"
     domain = one(preview, "aws:opensearch/domain:Domain")
     assert domain.inputs["encryptAtRest"] == {"enabled": True, "kmsKeyId": key_arn}
-    for sse in of_type(preview, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"):
+    sse_configs = [
+        r for r in of_type(preview, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration") if "coko:data:" in (r.parent or "")
+    ]
+    assert len(sse_configs) == 2  # static and media (ALB/CDN log buckets must use SSE-S3 and are not the data tier's)
+    for sse in sse_configs:
         default = sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"]
         assert default == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn}
 

@@ -69,7 +69,7 @@ def test_media_replication_is_declared_on_productions_bucket_in_paris(previews: 
 def test_media_replicates_to_the_capetown_bucket_with_the_capetown_key(up: dict[str, StackPreview]) -> None:
     preview = up["capetown"]
     rule = one(preview, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs["rules"][0]
-    media = one(preview, "aws:s3/bucket:Bucket", "-media")
+    media = one(preview, "aws:s3/bucket:Bucket", "-storage-media")
     assert rule["status"] == "Enabled"
     assert rule["destination"]["bucket"] == media.outputs["arn"]
     assert rule["destination"]["encryptionConfiguration"]["replicaKmsKeyId"] == one(preview, "aws:kms/key:Key").outputs["arn"]
@@ -77,7 +77,7 @@ def test_media_replicates_to_the_capetown_bucket_with_the_capetown_key(up: dict[
     assert rule["deleteMarkerReplication"]["status"] == "Enabled"
     # Versioning on both sides.
     for stack in ("production", "capetown"):
-        versioning = [v for v in of_type(up[stack], "aws:s3/bucketVersioning:BucketVersioning") if "-media" in v.name]
+        versioning = [v for v in of_type(up[stack], "aws:s3/bucketVersioning:BucketVersioning") if v.name.endswith("-storage-media-versioning")]
         assert versioning[0].inputs["versioningConfiguration"]["status"] == "Enabled"
 
 
@@ -86,7 +86,7 @@ def test_replication_role_is_least_privilege(up: dict[str, StackPreview]) -> Non
     role = one(preview, "aws:iam/role:Role", "media-replication")
     assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {"Service": "s3.amazonaws.com"}
     policy = json.loads(one(preview, "aws:iam/rolePolicy:RolePolicy", "media-replication").inputs["policy"])
-    source, dest = up["production"].outputs["mediaBucketArn"], one(preview, "aws:s3/bucket:Bucket", "-media").outputs["arn"]
+    source, dest = up["production"].outputs["mediaBucketArn"], one(preview, "aws:s3/bucket:Bucket", "-storage-media").outputs["arn"]
     by_resource: dict[str, set[str]] = {}
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"

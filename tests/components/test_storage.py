@@ -1,0 +1,92 @@
+"""S3 storage: private, owner-enforced, CMK-encrypted, versioned, TLS-only, lifecycle and CORS."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coko_cli.offline.runner import StackPreview
+from components.storage import StorageArgs, bucket_policy
+from tests.conftest import STACKS, of_type, one
+
+
+def _for(preview: StackPreview, type_: str, bucket: str) -> dict:
+    found = [r for r in of_type(preview, type_) if r.inputs.get("bucket") == bucket]
+    assert len(found) == 1, (type_, bucket, [r.name for r in found])
+    return found[0].inputs
+
+
+def _buckets(preview: StackPreview) -> dict[str, str]:
+    """The Storage component's buckets (log buckets of other tiers are not its business)."""
+    mine = [b for b in of_type(preview, "aws:s3/bucket:Bucket") if "coko:data:Storage" in (b.parent or "")]
+    return {("media" if b.name.endswith("-media") else "static"): b.outputs["id"] for b in mine}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_both_buckets_block_public_access_and_enforce_ownership(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    buckets = _buckets(preview)
+    assert set(buckets) == {"static", "media"}
+    for bucket in buckets.values():
+        block = _for(preview, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket)
+        assert all(block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+        ownership = _for(preview, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket)
+        assert ownership["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_both_buckets_are_kms_encrypted_with_bucket_keys_and_versioned(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    key_arn = one(preview, "aws:kms/key:Key").outputs["arn"]
+    for bucket in _buckets(preview).values():
+        rule = _for(preview, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket)["rules"][0]
+        assert rule["bucketKeyEnabled"] is True
+        assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn}
+        assert _for(preview, "aws:s3/bucketVersioning:BucketVersioning", bucket)["versioningConfiguration"]["status"] == "Enabled"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_lifecycle_expires_old_versions_and_aborts_stale_uploads(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    for bucket in _buckets(preview).values():
+        rules = {r["id"]: r for r in _for(preview, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket)["rules"]}
+        assert rules["expire-noncurrent-versions"]["noncurrentVersionExpiration"]["noncurrentDays"] == 30
+        assert rules["abort-incomplete-multipart-uploads"]["abortIncompleteMultipartUpload"]["daysAfterInitiation"] == 7
+        assert all(r["status"] == "Enabled" for r in rules.values())
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_only_media_accepts_browser_uploads_from_the_configured_origins(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    cors = of_type(preview, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")
+    assert [c.inputs["bucket"] for c in cors] == [_buckets(preview)["media"]]
+    rule = cors[0].inputs["corsRules"][0]
+    assert set(rule["allowedMethods"]) == {"GET", "PUT", "POST"}
+    assert rule["allowedOrigins"] == ["https://coko.africa"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_bucket_policies_deny_anything_but_tls(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    for bucket in _buckets(preview).values():
+        policy = json.loads(_for(preview, "aws:s3/bucketPolicy:BucketPolicy", bucket)["policy"])
+        deny = next(s for s in policy["Statement"] if s["Effect"] == "Deny")
+        assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        assert deny["Action"] == "s3:*"
+        assert not [s for s in policy["Statement"] if s["Effect"] == "Allow" and s["Principal"] == "*"]
+
+
+def test_cloudfront_distributions_get_read_access_through_oac_only() -> None:
+    policy = json.loads(bucket_policy("arn:aws:s3:::media", ["arn:aws:cloudfront::123456789012:distribution/E1"]))
+    allow = next(s for s in policy["Statement"] if s["Effect"] == "Allow")
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject" and allow["Resource"] == "arn:aws:s3:::media/*"
+    assert allow["Condition"] == {"StringEquals": {"AWS:SourceArn": ["arn:aws:cloudfront::123456789012:distribution/E1"]}}
+    assert [s["Effect"] for s in json.loads(bucket_policy("arn:aws:s3:::media", []))["Statement"]] == ["Deny"]
+
+
+def test_storage_exposes_the_cache_control_the_app_sets_on_objects() -> None:
+    assert StorageArgs(kms_key_arn="k").object_cache_control == "max-age=86400"
+    with pytest.raises(ValueError, match="https://"):
+        StorageArgs(kms_key_arn="k", cors_origins=["http://coko.africa"])
