@@ -79,7 +79,8 @@ class Clients:
 
 
 def make_clients(options: AwsOptions) -> Clients:
-    config = Config(retries={"mode": options.retry_mode, "max_attempts": options.max_attempts}, user_agent_extra="coko-cli")
+    # total_max_attempts counts the first try (botocore's max_attempts does not), like AWS_MAX_ATTEMPTS.
+    config = Config(retries={"mode": options.retry_mode, "total_max_attempts": options.max_attempts}, user_agent_extra="coko-cli")
     with aws_errors():
         session = new_session(options.profile, options.region)
         return Clients(

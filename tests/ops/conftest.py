@@ -43,7 +43,7 @@ def moto_endpoint() -> Iterator[str]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(port=0, verbose=False)
     server.start()
-    host, port = server.get_host_and_port()
+    _host, port = server.get_host_and_port()
     yield f"http://127.0.0.1:{port}"
     server.stop()
 
@@ -89,9 +89,45 @@ def sim(aws: str, monkeypatch: pytest.MonkeyPatch) -> EcsSim:
     original_run = EC2ContainerServiceBackend.run_task
     original_update = EC2ContainerServiceBackend.update_service
 
-    def run_task(self: EC2ContainerServiceBackend, cluster_str: str, task_definition_str: str, count: int, overrides: Any, started_by: str, tags: Any, launch_type: Any, networking_configuration: Any = None, group: Any = None, platform_version: Any = None, capacity_provider_strategy: Any = None) -> Any:
-        sim.run_requests.append({"taskDefinition": task_definition_str, "overrides": overrides, "startedBy": started_by, "tags": tags, "launchType": launch_type, "networkConfiguration": networking_configuration, "platformVersion": platform_version})
-        tasks = original_run(self, cluster_str, task_definition_str, count, overrides, started_by, tags, launch_type, networking_configuration, group, platform_version, capacity_provider_strategy)
+    def run_task(
+        self: EC2ContainerServiceBackend,
+        cluster_str: str,
+        task_definition_str: str,
+        count: int,
+        overrides: Any,
+        started_by: str,
+        tags: Any,
+        launch_type: Any,
+        networking_configuration: Any = None,
+        group: Any = None,
+        platform_version: Any = None,
+        capacity_provider_strategy: Any = None,
+    ) -> Any:
+        sim.run_requests.append(
+            {
+                "taskDefinition": task_definition_str,
+                "overrides": overrides,
+                "startedBy": started_by,
+                "tags": tags,
+                "launchType": launch_type,
+                "networkConfiguration": networking_configuration,
+                "platformVersion": platform_version,
+            }
+        )
+        tasks = original_run(
+            self,
+            cluster_str,
+            task_definition_str,
+            count,
+            overrides,
+            started_by,
+            tags,
+            launch_type,
+            networking_configuration,
+            group,
+            platform_version,
+            capacity_provider_strategy,
+        )
         definition = self.describe_task_definition(task_definition_str)
         options = definition.container_definitions[0]["logConfiguration"]["options"]
         for task in tasks:
@@ -117,9 +153,19 @@ def sim(aws: str, monkeypatch: pytest.MonkeyPatch) -> EcsSim:
         elif sim.rollout == "circuit-breaker":
             service.task_definition = before
             deployment.update(taskDefinition=before, rolloutState="COMPLETED")
-            service.events.insert(0, {"id": "cb", "createdAt": datetime.now(UTC), "message": f"(service {name}) rolling back to deployment {deployment['id']}: deployment circuit breaker tripped."})
+            service.events.insert(
+                0,
+                {
+                    "id": "cb",
+                    "createdAt": datetime.now(UTC),
+                    "message": f"(service {name}) rolling back to deployment {deployment['id']}: deployment circuit breaker tripped.",
+                },
+            )
         else:  # stuck: the new deployment never finishes
-            service.deployments = [{**deployment, "status": "PRIMARY", "taskDefinition": service.task_definition, "rolloutState": "IN_PROGRESS", "runningCount": 0}, {**deployment, "status": "ACTIVE", "id": "ecs-svc/old"}]
+            service.deployments = [
+                {**deployment, "status": "PRIMARY", "taskDefinition": service.task_definition, "rolloutState": "IN_PROGRESS", "runningCount": 0},
+                {**deployment, "status": "ACTIVE", "id": "ecs-svc/old"},
+            ]
         return service
 
     monkeypatch.setattr(EC2ContainerServiceBackend, "run_task", run_task)
@@ -163,7 +209,10 @@ class Stack:
             "memory": 1024,
             "cpu": 512,
             "essential": True,
-            "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": naming.log_group_name(STACK, role), "awslogs-region": REGION, "awslogs-stream-prefix": role}},
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {"awslogs-group": naming.log_group_name(STACK, role), "awslogs-region": REGION, "awslogs-stream-prefix": role},
+            },
         }
         if labels:
             container["dockerLabels"] = {"coko.image.tag": tag}
@@ -188,7 +237,12 @@ def deploy_stack(revisions: int = 2, *, tagged: bool = True, names: dict[str, st
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.1{i}.0/24")["Subnet"]["SubnetId"] for i in range(3)]
     sg = ec2.create_security_group(GroupName="coko-production-tasks", Description="ECS tasks", VpcId=vpc)["GroupId"]
-    stack_tags = [{"key": "Project", "value": "coko"}, {"key": "Stack", "value": STACK}, {"key": "RegionRole", "value": "primary"}, {"key": "ManagedBy", "value": "pulumi"}]
+    stack_tags = [
+        {"key": "Project", "value": "coko"},
+        {"key": "Stack", "value": STACK},
+        {"key": "RegionRole", "value": "primary"},
+        {"key": "ManagedBy", "value": "pulumi"},
+    ]
     cluster = ecs.create_cluster(clusterName=naming.cluster_name(STACK), tags=stack_tags if tagged else [])["cluster"]["clusterArn"]
     ecs.create_cluster(clusterName="someone-else", tags=[{"key": "Project", "value": "other"}])
     stack = Stack(cluster=cluster, subnets=subnets, security_group=sg, services={})
@@ -214,7 +268,9 @@ def deploy_stack(revisions: int = 2, *, tagged: bool = True, names: dict[str, st
         service = backend.services[f"{naming.cluster_name(STACK)}:{name}"]
         service.running_count, service.pending_count = DESIRED[role], 0
         service.deployments[0].update(runningCount=DESIRED[role], pendingCount=0, rolloutState="COMPLETED")
-        service.events = [{"id": f"{role}-1", "createdAt": datetime(2026, 11, 25, 3, 0, tzinfo=UTC), "message": f"(service {name}) has reached a steady state."}]
+        service.events = [
+            {"id": f"{role}-1", "createdAt": datetime(2026, 11, 25, 3, 0, tzinfo=UTC), "message": f"(service {name}) has reached a steady state."}
+        ]
     return stack
 
 

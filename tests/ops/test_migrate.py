@@ -17,10 +17,14 @@ def test_migration_runs_each_alias_in_the_backend_network_and_streams_logs(stack
     sim.log_lines = ["Applying catalog.0002_book_isbn... OK"]
     result = coko("migrate", "--stack", "production", *FAST)
     assert result.exit_code == 0, result.stderr
-    assert [r["overrides"]["containerOverrides"][0]["command"] for r in sim.run_requests] == [["python", "manage.py", "migrate_alias", alias] for alias in naming.DATABASE_ALIASES]
+    assert [r["overrides"]["containerOverrides"][0]["command"] for r in sim.run_requests] == [
+        ["python", "manage.py", "migrate_alias", alias] for alias in naming.DATABASE_ALIASES
+    ]
     first = sim.run_requests[0]
     assert first["overrides"]["containerOverrides"][0]["name"] == "backend"
-    assert first["networkConfiguration"] == {"awsvpcConfiguration": {"subnets": stack.subnets, "securityGroups": [stack.security_group], "assignPublicIp": "DISABLED"}}
+    assert first["networkConfiguration"] == {
+        "awsvpcConfiguration": {"subnets": stack.subnets, "securityGroups": [stack.security_group], "assignPublicIp": "DISABLED"}
+    }
     assert (first["launchType"], first["platformVersion"], first["startedBy"]) == ("FARGATE", "1.4.0", "coko-migrate")
     assert first["taskDefinition"].endswith(":2"), "the revision the backend service runs"
     assert {"key": "coko:purpose", "value": "migration"} in first["tags"]
@@ -38,7 +42,7 @@ def test_check_runs_migrate_alias_check_for_the_chosen_database(stack: Stack, si
 
 def test_container_exit_code_is_the_cli_exit_code_and_the_log_tail_is_shown(stack: Stack, sim: EcsSim) -> None:
     sim.exit_code = 3
-    sim.log_lines = ["Running migrations:", "django.db.utils.ProgrammingError: relation \"books\" already exists"]
+    sim.log_lines = ["Running migrations:", 'django.db.utils.ProgrammingError: relation "books" already exists']
     result = coko("migrate", "--stack", "production", *FAST)
     assert result.exit_code == 3
     assert "default: container exited with code 3" in result.stderr
@@ -68,7 +72,14 @@ def test_second_migration_is_refused_while_one_runs(stack: Stack, sim: EcsSim) -
     state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**9})
     ecs = boto3.client("ecs", region_name=REGION)
     network = ecs.describe_services(cluster=stack.cluster, services=[stack.services["backend"]])["services"][0]["networkConfiguration"]
-    ecs.run_task(cluster=stack.cluster, taskDefinition="coko-production-backend:2", launchType="FARGATE", networkConfiguration=network, startedBy="coko-migrate", tags=[{"key": "coko:database", "value": "catalog_db"}])
+    ecs.run_task(
+        cluster=stack.cluster,
+        taskDefinition="coko-production-backend:2",
+        launchType="FARGATE",
+        networkConfiguration=network,
+        startedBy="coko-migrate",
+        tags=[{"key": "coko:database", "value": "catalog_db"}],
+    )
     sim.run_requests.clear()
     result = coko("migrate", "--stack", "production", *FAST)
     assert result.exit_code == 1

@@ -136,7 +136,9 @@ def test_json_document_describes_plan_and_outcome(stack: Stack, sim: EcsSim) -> 
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["outcome"] == "rolled-back"
-    assert [(p["role"], p["current"]["revision"], p["target"]["revision"], p["target"]["imageTag"]) for p in document["plan"]] == [(r, 2, 1, "v1") for r in ROLES]
+    assert [(p["role"], p["current"]["revision"], p["target"]["revision"], p["target"]["imageTag"]) for p in document["plan"]] == [
+        (r, 2, 1, "v1") for r in ROLES
+    ]
 
 
 @pytest.fixture
@@ -144,7 +146,7 @@ def health_server() -> Iterator[dict[str, int]]:
     state = {"status": 200}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server API
+        def do_GET(self) -> None:
             self.send_response(state["status"] if self.path == "/health/" else 404)
             self.end_headers()
             self.wfile.write(b'{"status": "ok"}')
