@@ -94,6 +94,8 @@ class Database(pulumi.ComponentResource):
         super().__init__("coko:data:Database", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
+        # Where this is true the app runs with DATABASE_READ_ONLY=true (sessions in Redis).
+        self.is_replica = args.is_replica
 
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnets",
