@@ -318,6 +318,10 @@ class CdnConfig(_Model):
     max_ttl: int = 86400
     static_default_ttl: int = 86400
     static_max_ttl: int = 31536000
+    # /media/*: the seed's Nginx `expires 30d`.
+    media_default_ttl: int = 2592000
+    # The primary's distribution also answers for the apex domain (off if the apex lives elsewhere, e.g. Vercel).
+    serve_apex: bool = True
     # CloudFront cannot log to a bucket in an opt-in region (af-south-1): logs go here.
     log_bucket_region: str = "eu-west-3"
 

@@ -10,6 +10,7 @@ import pulumi
 from components.replication import MediaReplication, MediaReplicationArgs
 from stacks.compute import build_compute
 from stacks.config import StackConfig
+from stacks.edge import build_edge, build_monitoring, edge_outputs
 from stacks.regional import DatabasePlan, attach_bucket_policies, build_regional
 
 
@@ -27,8 +28,8 @@ def build_secondary(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]]) ->
     # Cross-region read replica: the source by ARN, encrypted with this region's key (set in build_regional).
     plan = DatabasePlan(source_arn=primary.require_output("databaseArn"), master_secret_arn=primary.require_output("databaseSecretArn"))
     regional = build_regional(cfg, secrets, plan)
-    # TODO(cdn): pass the CloudFront distribution ARN once the CDN component is wired.
-    attach_bucket_policies(cfg, regional)
+    edge = build_edge(cfg, regional, secrets)
+    attach_bucket_policies(cfg, regional, [edge.cdn.arn] if edge.cdn else [])
 
     # The source bucket's replication configuration lives here because only this stack knows the destination.
     replication = MediaReplication(
@@ -51,6 +52,8 @@ def build_secondary(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]]) ->
     outputs["replicaSourceDbArn"] = plan.source_arn
     outputs["mediaReplicationRoleArn"] = replication.role_arn
     # The database credentials are the primary's RDS-managed secret, encrypted with the primary's key.
-    outputs.update(build_compute(cfg, regional, extra_secret_key_arns=[primary.require_output("kmsKeyArn")]).outputs)
+    outputs.update(build_compute(cfg, regional, edge.wiring(cfg), extra_secret_key_arns=[primary.require_output("kmsKeyArn")]).outputs)
+    build_monitoring(cfg, edge, regional)
+    outputs.update(edge_outputs(cfg, edge))
     return outputs
 

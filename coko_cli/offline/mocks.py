@@ -10,6 +10,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from coko_cli.offline import edge_mocks
+
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
@@ -53,8 +55,6 @@ def call_outputs(token: str, args: dict[str, Any], region: str) -> dict[str, Any
         }
     if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
         return {"id": CLOUDFRONT_PREFIX_LIST.get(region, "pl-00000000"), "name": args.get("name", ""), "addressFamily": "IPv4", "maxEntries": 55}
-    if token == "aws:elb/getServiceAccount:getServiceAccount":
-        return {"id": "009996457667", "arn": "arn:aws:iam::009996457667:root"}
     if token == "aws:cloudfront/getCachePolicy:getCachePolicy":
         return {"id": digest("cache-policy", str(args.get("name"))), "name": args.get("name")}
     if token == "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
@@ -63,6 +63,9 @@ def call_outputs(token: str, args: dict[str, Any], region: str) -> dict[str, Any
         import json
 
         return {"json": json.dumps({"Version": "2012-10-17", "Statement": args.get("statements", [])}), "id": "policy"}
+    edge = edge_mocks.call_outputs(token, args, region)
+    if edge is not None:
+        return edge
     raise UnmockedInvoke(token)
 
 
@@ -313,6 +316,7 @@ def _role_policy(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tu
     policy = _physical_name(name, urn, inputs)
     return f"{inputs.get('role', 'role')}:{policy}", {"name": policy}
 
+
 # Per-type outputs; types not listed get a generic id and an ARN in their service's namespace.
 OUTPUTS: dict[str, OutputFactory] = {
     "aws:ec2/vpc:Vpc": _vpc,
@@ -361,6 +365,8 @@ OUTPUTS: dict[str, OutputFactory] = {
     "aws:appautoscaling/policy:Policy": _scaling_policy,
     "aws:iam/rolePolicy:RolePolicy": _role_policy,
 }
+
+OUTPUTS.update(edge_mocks.OUTPUTS)
 
 # `aws:<module>/...` -> the ARN service namespace, for the generic fallback.
 ARN_SERVICE = {"cloudwatch": "cloudwatch", "ec2": "ec2", "iam": "iam", "rds": "rds", "elasticache": "elasticache", "opensearch": "es", "s3": "s3", "kms": "kms", "secretsmanager": "secretsmanager", "ecs": "ecs", "ecr": "ecr", "lb": "elasticloadbalancing", "alb": "elasticloadbalancing", "cloudfront": "cloudfront", "wafv2": "wafv2", "acm": "acm", "sns": "sns", "route53": "route53", "appautoscaling": "application-autoscaling"}

@@ -1,0 +1,246 @@
+"""CDN: one CloudFront distribution per stack, the public entry of the API, static and media files.
+
+Behaviours follow the seed: the API (default) is cached 3600 s by default and at most 86 400 s;
+``/static/*`` 86 400 s / one year; ``/media/*`` 30 days (the seed's Nginx ``expires 30d``).
+The API behaviour accepts every method but caches only GET/HEAD/OPTIONS. Its cache key holds
+the Authorization header and Django's session/CSRF cookies, so an authenticated response is
+never served to another user; the origin request policy forwards the rest of the viewer request
+(Host included, so Django sees the public name). Static and media come from private S3 buckets
+through Origin Access Control (SigV4 on every request); the bucket policies that let this
+distribution read are written by :class:`components.storage.BucketPolicies`.
+
+The response-headers policy reproduces the seed's Nginx security headers. Access logs use
+standard logging (legacy) into a bucket in ``log_bucket_region``: it is what the distribution
+itself records (``logging_config``, checked by AWS Config / Security Hub / the policy pack),
+it needs no extra CloudWatch delivery resources in us-east-1, and the bucket must not be in an
+opt-in region such as af-south-1. Legacy logging writes through an ACL grant, so that bucket
+alone keeps ACLs (BucketOwnerPreferred) — see :mod:`components.log_bucket`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.load_balancer import ORIGIN_VERIFY_HEADER
+from components.log_bucket import LogBucket, LogBucketArgs
+
+ALL_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+READ_METHODS = ["GET", "HEAD", "OPTIONS"]
+CACHED_METHODS = ["GET", "HEAD", "OPTIONS"]
+MIN_VIEWER_TLS = "TLSv1.2_2021"
+HSTS_MAX_AGE = 31536000
+# Managed policy forwarding Origin and Access-Control-Request-* so S3 answers CORS.
+CORS_S3_ORIGIN_REQUEST_POLICY = "Managed-CORS-S3Origin"
+OPT_IN_REGIONS = {"af-south-1", "ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4", "eu-south-1", "eu-south-2", "eu-central-2", "me-south-1", "me-central-1", "il-central-1", "ca-west-1"}
+
+
+@dataclass(frozen=True)
+class Ttl:
+    default: int
+    max: int
+    min: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min <= self.default <= self.max:
+            raise ValueError(f"TTLs must satisfy min <= default <= max, got {self.min}/{self.default}/{self.max}")
+
+
+@dataclass(frozen=True)
+class CdnArgs:
+    """``origin_domain`` is the ALB's DNS name in our zone (covered by its certificate)."""
+
+    aliases: Sequence[str]
+    certificate_arn: pulumi.Input[str]
+    origin_domain: str
+    static_bucket_domain: pulumi.Input[str]
+    media_bucket_domain: pulumi.Input[str]
+    web_acl_arn: pulumi.Input[str]
+    log_bucket_region: str
+    price_class: str = "PriceClass_All"
+    api_ttl: Ttl = Ttl(default=3600, max=86400)
+    static_ttl: Ttl = Ttl(default=86400, max=31536000)
+    media_ttl: Ttl = Ttl(default=2592000, max=31536000)
+    origin_read_timeout_seconds: int = 30
+    origin_verify_value: pulumi.Input[str] | None = None
+    log_expiration_days: int = 90
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.price_class == "PriceClass_100":
+            raise ValueError("PriceClass_100 has no African edge location; use PriceClass_200 or PriceClass_All")
+        if self.log_bucket_region in OPT_IN_REGIONS:
+            raise ValueError(f"CloudFront cannot deliver access logs to {self.log_bucket_region} (an opt-in region)")
+        if not self.aliases:
+            raise ValueError("the distribution needs at least one alias (the API domain)")
+
+
+class Cdn(pulumi.ComponentResource):
+    """Exposes ``arn``, ``domain_name``, ``hosted_zone_id`` and ``distribution_id``."""
+
+    arn: pulumi.Output[str]
+    domain_name: pulumi.Output[str]
+    hosted_zone_id: pulumi.Output[str]
+    distribution_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: CdnArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("coko:edge:Cdn", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+
+        logs = LogBucket(
+            f"{name}-logs",
+            LogBucketArgs(expiration_days=args.log_expiration_days, region=args.log_bucket_region, cloudfront_log_delivery=True, tags={**tags, "Name": f"{name}-logs"}),
+            opts=child,
+        )
+        oac = aws.cloudfront.OriginAccessControl(
+            f"{name}-oac",
+            name=f"{name}-s3",
+            description="Coko static/media buckets: CloudFront signs every request",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+            opts=child,
+        )
+        api_cache = self._cache_policy(
+            f"{name}-api",
+            "API: per-user key (Authorization, session cookies), all query strings",
+            args.api_ttl,
+            headers=["Authorization", "Accept", "Accept-Language"],
+            cookies=["sessionid", "csrftoken"],
+            query_strings=True,
+        )
+        static_cache = self._cache_policy(f"{name}-static", "collected static files", args.static_ttl)
+        media_cache = self._cache_policy(f"{name}-media", "user media", args.media_ttl)
+        api_request = aws.cloudfront.OriginRequestPolicy(
+            f"{name}-api-request",
+            name=f"{name}-api-request",
+            comment="API: forward the whole viewer request (Host included) to the ALB",
+            headers_config={"header_behavior": "allViewerAndWhitelistCloudFront", "headers": {"items": ["CloudFront-Viewer-Country"]}},
+            cookies_config={"cookie_behavior": "all"},
+            query_strings_config={"query_string_behavior": "all"},
+            opts=child,
+        )
+        cors_s3 = aws.cloudfront.get_origin_request_policy_output(name=CORS_S3_ORIGIN_REQUEST_POLICY, opts=pulumi.InvokeOutputOptions(parent=self))
+        headers = self._security_headers(name)
+
+        api_origin: dict[str, Any] = {
+            "origin_id": "api",
+            "domain_name": args.origin_domain,
+            "custom_origin_config": {
+                "http_port": 80,
+                "https_port": 443,
+                "origin_protocol_policy": "https-only",
+                "origin_ssl_protocols": ["TLSv1.2"],
+                "origin_read_timeout": args.origin_read_timeout_seconds,
+                "origin_keepalive_timeout": 5,
+            },
+        }
+        if args.origin_verify_value is not None:
+            api_origin["custom_headers"] = [{"name": ORIGIN_VERIFY_HEADER, "value": pulumi.Output.secret(args.origin_verify_value)}]
+
+        def s3_behavior(pattern: str, origin: str, cache: aws.cloudfront.CachePolicy) -> dict[str, Any]:
+            return {
+                "path_pattern": pattern,
+                "target_origin_id": origin,
+                "viewer_protocol_policy": "redirect-to-https",
+                "allowed_methods": READ_METHODS,
+                "cached_methods": CACHED_METHODS,
+                "compress": True,
+                "cache_policy_id": cache.id,
+                "origin_request_policy_id": cors_s3.id,
+                "response_headers_policy_id": headers.id,
+            }
+
+        distribution = aws.cloudfront.Distribution(
+            f"{name}-distribution",
+            comment=f"Coko {name}: API, /static/, /media/",
+            enabled=True,
+            is_ipv6_enabled=True,
+            http_version="http2and3",
+            price_class=args.price_class,
+            aliases=list(args.aliases),
+            web_acl_id=args.web_acl_arn,
+            origins=[
+                api_origin,
+                {"origin_id": "static", "domain_name": args.static_bucket_domain, "origin_access_control_id": oac.id},
+                {"origin_id": "media", "domain_name": args.media_bucket_domain, "origin_access_control_id": oac.id},
+            ],
+            default_cache_behavior={
+                "target_origin_id": "api",
+                "viewer_protocol_policy": "redirect-to-https",
+                "allowed_methods": ALL_METHODS,
+                "cached_methods": CACHED_METHODS,
+                "compress": True,
+                "cache_policy_id": api_cache.id,
+                "origin_request_policy_id": api_request.id,
+                "response_headers_policy_id": headers.id,
+            },
+            ordered_cache_behaviors=[
+                s3_behavior("/static/*", "static", static_cache),
+                s3_behavior("/media/*", "media", media_cache),
+            ],
+            viewer_certificate={
+                "acm_certificate_arn": args.certificate_arn,
+                "ssl_support_method": "sni-only",
+                "minimum_protocol_version": MIN_VIEWER_TLS,
+            },
+            restrictions={"geo_restriction": {"restriction_type": "none"}},
+            logging_config={"bucket": logs.bucket_domain_name, "prefix": f"cloudfront/{name}/", "include_cookies": False},
+            tags={**tags, "Name": f"{name}-distribution"},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs]),
+        )
+        self.arn = distribution.arn
+        self.domain_name = distribution.domain_name
+        self.hosted_zone_id = distribution.hosted_zone_id
+        self.distribution_id = distribution.id
+        self.register_outputs(
+            {
+                "arn": distribution.arn,
+                "id": distribution.id,
+                "domainName": distribution.domain_name,
+                "hostedZoneId": distribution.hosted_zone_id,
+                "logBucket": logs.bucket,
+                "originAccessControlId": oac.id,
+            }
+        )
+
+    def _cache_policy(
+        self, name: str, comment: str, ttl: Ttl, headers: Sequence[str] = (), cookies: Sequence[str] = (), query_strings: bool = False
+    ) -> aws.cloudfront.CachePolicy:
+        return aws.cloudfront.CachePolicy(
+            name,
+            name=name,
+            comment=comment,
+            min_ttl=ttl.min,
+            default_ttl=ttl.default,
+            max_ttl=ttl.max,
+            parameters_in_cache_key_and_forwarded_to_origin={
+                "enable_accept_encoding_gzip": True,
+                "enable_accept_encoding_brotli": True,
+                "headers_config": {"header_behavior": "whitelist", "headers": {"items": list(headers)}} if headers else {"header_behavior": "none"},
+                "cookies_config": {"cookie_behavior": "whitelist", "cookies": {"items": list(cookies)}} if cookies else {"cookie_behavior": "none"},
+                "query_strings_config": {"query_string_behavior": "all" if query_strings else "none"},
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _security_headers(self, name: str) -> aws.cloudfront.ResponseHeadersPolicy:
+        """The seed's Nginx ``add_header`` lines, enforced at the edge for every response."""
+        return aws.cloudfront.ResponseHeadersPolicy(
+            f"{name}-security-headers",
+            name=f"{name}-security-headers",
+            comment="HSTS 1 year + subdomains, nosniff, DENY framing, strict-origin-when-cross-origin, XSS block",
+            security_headers_config={
+                "strict_transport_security": {"access_control_max_age_sec": HSTS_MAX_AGE, "include_subdomains": True, "preload": False, "override": True},
+                "content_type_options": {"override": True},
+                "frame_options": {"frame_option": "DENY", "override": True},
+                "referrer_policy": {"referrer_policy": "strict-origin-when-cross-origin", "override": True},
+                "xss_protection": {"protection": True, "mode_block": True, "override": True},
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )

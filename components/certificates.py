@@ -1,0 +1,110 @@
+"""Edge certificates: one for the ALB (stack region), one for CloudFront (us-east-1).
+
+CloudFront only accepts ACM certificates from us-east-1, hence ``region="us-east-1"`` on that
+one. The ALB certificate covers the origin host name CloudFront connects to
+(``origin.<api>``) and the public API name, because CloudFront forwards the viewer's Host header
+and then checks the origin certificate against that name. Validation is by DNS: with a hosted
+zone the records and the waits are created here (:class:`components.dns.DnsValidation`); without
+one, :attr:`EdgeCertificates.validation_records` lists the CNAMEs the user must create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.dns import DnsValidation, DnsValidationArgs
+
+CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class EdgeCertificatesArgs:
+    """Domain lists: the first name is the certificate's primary name, the rest are SANs."""
+
+    origin_domains: Sequence[str]
+    viewer_domains: Sequence[str]
+    hosted_zone_id: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.origin_domains or not self.viewer_domains:
+            raise ValueError("both certificates need at least one domain name")
+
+
+class EdgeCertificates(pulumi.ComponentResource):
+    """``origin_certificate_arn`` / ``viewer_certificate_arn`` are the validated ARNs when a zone is given."""
+
+    origin_certificate_arn: pulumi.Output[str]
+    viewer_certificate_arn: pulumi.Output[str]
+    validation_records: pulumi.Output[list[dict[str, str]]]
+
+    def __init__(self, name: str, args: EdgeCertificatesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("coko:edge:EdgeCertificates", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        origin = aws.acm.Certificate(
+            f"{name}-origin",
+            domain_name=args.origin_domains[0],
+            subject_alternative_names=list(args.origin_domains[1:]),
+            validation_method="DNS",
+            key_algorithm="RSA_2048",
+            tags={**args.tags, "Name": f"{name}-origin"},
+            opts=child,
+        )
+        viewer = aws.acm.Certificate(
+            f"{name}-viewer",
+            domain_name=args.viewer_domains[0],
+            subject_alternative_names=list(args.viewer_domains[1:]),
+            validation_method="DNS",
+            key_algorithm="RSA_2048",
+            region=CLOUDFRONT_CERTIFICATE_REGION,
+            tags={**args.tags, "Name": f"{name}-viewer"},
+            opts=child,
+        )
+        # One record per domain name: ACM asks for the same CNAME for a name in every certificate
+        # of the account, so a name in both certificates must not get two records.
+        owners: dict[str, aws.acm.Certificate] = {}
+        for domain in [*args.origin_domains, *args.viewer_domains]:
+            owners.setdefault(domain, origin if domain in args.origin_domains else viewer)
+        records = {domain: _record_for(cert, domain) for domain, cert in owners.items()}
+        self.validation_records = pulumi.Output.all(*records.values()).apply(list)
+
+        if args.hosted_zone_id:
+            validation = DnsValidation(
+                f"{name}-validation",
+                DnsValidationArgs(
+                    zone_id=args.hosted_zone_id,
+                    records=records,
+                    certificates={
+                        "origin": (origin.arn, list(args.origin_domains), None),
+                        "viewer": (viewer.arn, list(args.viewer_domains), CLOUDFRONT_CERTIFICATE_REGION),
+                    },
+                ),
+                opts=child,
+            )
+            self.origin_certificate_arn = validation.validated_arns["origin"]
+            self.viewer_certificate_arn = validation.validated_arns["viewer"]
+        else:
+            self.origin_certificate_arn = origin.arn
+            self.viewer_certificate_arn = viewer.arn
+        self.register_outputs(
+            {
+                "originCertificateArn": self.origin_certificate_arn,
+                "viewerCertificateArn": self.viewer_certificate_arn,
+                "validationRecords": self.validation_records,
+            }
+        )
+
+
+def _record_for(cert: aws.acm.Certificate, domain: str) -> pulumi.Output[dict[str, str]]:
+    def pick(options: list[Any]) -> dict[str, str]:
+        for option in options or []:
+            if option.domain_name == domain:
+                return {"domain": domain, "name": option.resource_record_name, "type": option.resource_record_type, "value": option.resource_record_value}
+        raise ValueError(f"ACM returned no DNS validation option for {domain}")
+
+    return cert.domain_validation_options.apply(pick)

@@ -1,0 +1,290 @@
+"""Monitoring: the seed's Prometheus alerts and Grafana panels, as CloudWatch alarms and a dashboard.
+
+Mapping from the seed (the app's own Prometheus metrics stay available on /metrics):
+
+=====================  ===========================================  =============================
+seed alert             CloudWatch                                    window
+=====================  ===========================================  =============================
+HighErrorRate > 0.1/s  (ALB target 5xx + ALB 5xx) / period           rate over 300 s
+HighResponseTime > 1s  TargetResponseTime p95                        300 s
+DatabaseConnections    RDS DatabaseConnections max > 80              2 x 60 s
+HighMemoryUsage > 90%  ECS MemoryUtilization per service              5 x 60 s
+HighDiskUsage > 80%    RDS FreeStorageSpace < 20 % of allocation      300 s
+=====================  ===========================================  =============================
+
+Request metrics treat missing data as "not breaching" (no traffic means no errors); resource
+metrics keep their state when data is missing so a gap does not clear a real alarm.
+Every alarm notifies the SNS topic on ALARM and on OK.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+GIB = 1024**3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Defaults are the seed's Prometheus rules."""
+
+    error_rate_per_second: float = 0.1
+    p95_latency_seconds: float = 1.0
+    db_connections: int = 80
+    memory_percent: float = 90.0
+    cpu_percent: float = 90.0
+    storage_percent: float = 80.0
+
+    def __post_init__(self) -> None:
+        for pct in (self.memory_percent, self.cpu_percent, self.storage_percent):
+            if not 0 < pct < 100:
+                raise ValueError(f"percent thresholds are between 0 and 100, got {pct}")
+
+
+@dataclass(frozen=True)
+class MonitoringArgs:
+    """Names and ARN suffixes of what is watched; ``service_names`` maps role -> ECS service name."""
+
+    region: str
+    alb_arn_suffix: pulumi.Input[str]
+    target_group_arn_suffix: pulumi.Input[str]
+    cluster_name: str
+    service_names: Mapping[str, str]
+    db_instance_identifier: pulumi.Input[str]
+    db_allocated_storage_gb: int
+    thresholds: Thresholds = Thresholds()
+    kms_key_arn: pulumi.Input[str] | None = None
+    alert_email: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.db_allocated_storage_gb < 1:
+            raise ValueError("allocated storage must be positive")
+
+    @property
+    def free_storage_threshold_bytes(self) -> int:
+        """Disk usage above ``storage_percent`` == free space below the rest of the allocation."""
+        return int(self.db_allocated_storage_gb * GIB * (100 - self.thresholds.storage_percent) / 100)
+
+
+class Monitoring(pulumi.ComponentResource):
+    """SNS alert topic (+ email), the alarms, and the dashboard; ``alarm_names`` for the docs and tests."""
+
+    topic_arn: pulumi.Output[str]
+    alarm_names: list[str]
+
+    def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("coko:monitoring:Monitoring", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+        t = args.thresholds
+
+        topic = aws.sns.Topic(
+            f"{name}-alerts",
+            name=f"{name}-alerts",
+            kms_master_key_id=args.kms_key_arn,
+            tags={**tags, "Name": f"{name}-alerts"},
+            opts=child,
+        )
+        if args.alert_email:
+            aws.sns.TopicSubscription(f"{name}-alerts-email", topic=topic.arn, protocol="email", endpoint=args.alert_email, opts=child)
+        self._topic = topic
+        self._name = name
+        self._tags = tags
+        self.alarm_names = []
+
+        alb = {"LoadBalancer": args.alb_arn_suffix}
+        tg = {"LoadBalancer": args.alb_arn_suffix, "TargetGroup": args.target_group_arn_suffix}
+        db = {"DBInstanceIdentifier": args.db_instance_identifier}
+
+        # HighErrorRate: 5xx per second over a 5-minute period, whether Django or the ALB answered.
+        self._alarm(
+            "5xx-rate",
+            f"5xx responses above {t.error_rate_per_second}/s over 5 minutes (seed: HighErrorRate, critical)",
+            threshold=t.error_rate_per_second,
+            evaluation_periods=1,
+            missing="notBreaching",
+            metric_queries=[
+                {"id": "target5xx", "metric": _metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", tg, 300, "Sum")},
+                {"id": "elb5xx", "metric": _metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", alb, 300, "Sum")},
+                {"id": "rate", "expression": "(FILL(target5xx, 0) + FILL(elb5xx, 0)) / PERIOD(target5xx)", "label": "5xx per second", "return_data": True},
+            ],
+        )
+        self._alarm(
+            "p95-latency",
+            f"p95 response time above {t.p95_latency_seconds} s for 5 minutes (seed: HighResponseTime, warning)",
+            threshold=t.p95_latency_seconds,
+            evaluation_periods=1,
+            missing="notBreaching",
+            namespace="AWS/ApplicationELB",
+            metric_name="TargetResponseTime",
+            dimensions=tg,
+            period=300,
+            extended_statistic="p95",
+        )
+        self._alarm(
+            "healthy-hosts",
+            "no healthy backend task behind the ALB for 2 minutes",
+            threshold=1,
+            comparison="LessThanThreshold",
+            evaluation_periods=2,
+            missing="breaching",
+            namespace="AWS/ApplicationELB",
+            metric_name="HealthyHostCount",
+            dimensions=tg,
+            period=60,
+            statistic="Minimum",
+        )
+        self._alarm(
+            "db-connections",
+            f"more than {t.db_connections} database connections for 2 minutes (seed: DatabaseConnectionHigh, warning)",
+            threshold=t.db_connections,
+            evaluation_periods=2,
+            missing="missing",
+            namespace="AWS/RDS",
+            metric_name="DatabaseConnections",
+            dimensions=db,
+            period=60,
+            statistic="Maximum",
+        )
+        # Storage autoscaling grows the volume when free space falls under 10 %; this alarm (20 %)
+        # warns before that, and again whenever growth reaches maxAllocatedStorageGb.
+        self._alarm(
+            "db-storage",
+            f"database disk more than {t.storage_percent:g} % used (free space below {args.free_storage_threshold_bytes} bytes; seed: HighDiskUsage)",
+            threshold=args.free_storage_threshold_bytes,
+            comparison="LessThanThreshold",
+            evaluation_periods=1,
+            missing="missing",
+            namespace="AWS/RDS",
+            metric_name="FreeStorageSpace",
+            dimensions=db,
+            period=300,
+            statistic="Minimum",
+        )
+        for role, service in args.service_names.items():
+            dims = {"ClusterName": args.cluster_name, "ServiceName": service}
+            self._alarm(
+                f"{role}-memory",
+                f"{service}: memory above {t.memory_percent:g} % for 5 minutes (seed: HighMemoryUsage, critical)",
+                threshold=t.memory_percent,
+                evaluation_periods=5,
+                missing="missing",
+                namespace="AWS/ECS",
+                metric_name="MemoryUtilization",
+                dimensions=dims,
+                period=60,
+                statistic="Average",
+            )
+            self._alarm(
+                f"{role}-cpu",
+                f"{service}: CPU above {t.cpu_percent:g} % for 5 minutes (autoscaling targets 70 %: it is not keeping up)",
+                threshold=t.cpu_percent,
+                evaluation_periods=5,
+                missing="missing",
+                namespace="AWS/ECS",
+                metric_name="CPUUtilization",
+                dimensions=dims,
+                period=60,
+                statistic="Average",
+            )
+
+        dashboard = aws.cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=name,
+            dashboard_body=pulumi.Output.all(args.alb_arn_suffix, args.target_group_arn_suffix, args.db_instance_identifier).apply(
+                lambda v: json.dumps(dashboard_body(args.region, v[0], v[1], v[2], args.cluster_name, list(args.service_names.values())))
+            ),
+            opts=child,
+        )
+        self.topic_arn = topic.arn
+        self.register_outputs({"topicArn": topic.arn, "alarms": self.alarm_names, "dashboard": dashboard.dashboard_name})
+
+    def _alarm(
+        self,
+        suffix: str,
+        description: str,
+        *,
+        threshold: float,
+        evaluation_periods: int,
+        missing: str,
+        comparison: str = "GreaterThanThreshold",
+        **metric: Any,
+    ) -> aws.cloudwatch.MetricAlarm:
+        alarm_name = f"{self._name}-{suffix}"
+        self.alarm_names.append(alarm_name)
+        return aws.cloudwatch.MetricAlarm(
+            alarm_name,
+            name=alarm_name,
+            alarm_description=description,
+            comparison_operator=comparison,
+            threshold=threshold,
+            evaluation_periods=evaluation_periods,
+            datapoints_to_alarm=evaluation_periods,
+            treat_missing_data=missing,
+            alarm_actions=[self._topic.arn],
+            ok_actions=[self._topic.arn],
+            tags={**self._tags, "Name": alarm_name},
+            opts=pulumi.ResourceOptions(parent=self),
+            **metric,
+        )
+
+
+def _metric(namespace: str, name: str, dimensions: Mapping[str, Any], period: int, stat: str) -> dict[str, Any]:
+    return {"namespace": namespace, "metric_name": name, "dimensions": dict(dimensions), "period": period, "stat": stat}
+
+
+def dashboard_body(region: str, alb: str, tg: str, db: str, cluster: str, services: Sequence[str]) -> dict[str, Any]:
+    """The seed's Grafana panels: request rate, latency p50/p95, database connections, memory."""
+
+    def widget(title: str, metrics: list[list[Any]], x: int, y: int, view: str = "timeSeries", stat: str = "Sum") -> dict[str, Any]:
+        return {
+            "type": "metric",
+            "x": x,
+            "y": y,
+            "width": 12,
+            "height": 6,
+            "properties": {"title": title, "region": region, "view": view, "stat": stat, "period": 60, "metrics": metrics},
+        }
+
+    elb = "AWS/ApplicationELB"
+    return {
+        "widgets": [
+            widget(
+                "Request rate (per second)",
+                [
+                    [{"expression": "requests / PERIOD(requests)", "label": "requests/s", "id": "rate"}],
+                    [elb, "RequestCount", "LoadBalancer", alb, {"id": "requests", "visible": False}],
+                    [elb, "HTTPCode_Target_2XX_Count", "LoadBalancer", alb, "TargetGroup", tg, {"label": "2xx"}],
+                    [elb, "HTTPCode_Target_4XX_Count", "LoadBalancer", alb, "TargetGroup", tg, {"label": "4xx"}],
+                    [elb, "HTTPCode_Target_5XX_Count", "LoadBalancer", alb, "TargetGroup", tg, {"label": "5xx"}],
+                ],
+                0,
+                0,
+            ),
+            widget(
+                "Response time",
+                [
+                    [elb, "TargetResponseTime", "LoadBalancer", alb, "TargetGroup", tg, {"stat": "p50", "label": "50th percentile"}],
+                    [elb, "TargetResponseTime", "LoadBalancer", alb, "TargetGroup", tg, {"stat": "p95", "label": "95th percentile"}],
+                ],
+                12,
+                0,
+                stat="p95",
+            ),
+            widget("Database connections", [["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", db]], 0, 6, view="singleValue", stat="Maximum"),
+            widget(
+                "Memory usage %",
+                [["AWS/ECS", "MemoryUtilization", "ClusterName", cluster, "ServiceName", s, {"label": s}] for s in services],
+                12,
+                6,
+                stat="Average",
+            ),
+        ]
+    }
