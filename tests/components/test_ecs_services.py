@@ -186,3 +186,20 @@ def test_preview_mode_keeps_unknown_container_definitions_unknown(previews: dict
     for record in task_definitions(previews["preview"][stack]).values():
         value = record.inputs["containerDefinitions"]
         assert value == "[unknown]" or json.loads(value)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_backend_is_registered_in_the_alb_and_only_the_alb_reaches_port_8000(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    target_group = one(preview, "aws:lb/targetGroup:TargetGroup")
+    backend = services(preview)["backend"].inputs
+    assert backend["loadBalancers"] == [{"targetGroupArn": target_group.outputs["arn"], "containerName": "backend", "containerPort": 8000}]
+    assert backend["healthCheckGracePeriodSeconds"] > 0
+    for role in ("worker", "scheduler"):
+        assert not services(preview)[role].inputs.get("loadBalancers")
+    app_sg = preview.outputs["appSecurityGroupId"]
+    ingress = [r.inputs for r in of_type(preview, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs["securityGroupId"] == app_sg]
+    alb_sg = one(preview, "aws:lb/loadBalancer:LoadBalancer").inputs["securityGroups"]
+    assert [(i["fromPort"], i["toPort"], i["ipProtocol"]) for i in ingress] == [(8000, 8000, "tcp")]
+    assert [i["referencedSecurityGroupId"] for i in ingress] == alb_sg
+    assert "cidrIpv4" not in ingress[0]
