@@ -133,6 +133,16 @@ def test_container_user_is_the_dockerfile_user() -> None:
     assert APP_USER.split(":")[0] == match.group(1)
 
 
+def test_every_writable_mount_is_a_dockerfile_volume_so_the_non_root_user_can_write_it() -> None:
+    """Fargate task volumes keep the image's owner/mode only for paths the Dockerfile declares VOLUME."""
+    from components.ecs_service import AppServiceArgs
+
+    dockerfile = (ROOT / "app" / "Dockerfile").read_text()
+    declared = {path for match in re.findall(r"^VOLUME\s+\[([^\]]*)\]", dockerfile, re.M) for path in json.loads(f"[{match}]")}
+    writable = set(AppServiceArgs.__dataclass_fields__["writable_paths"].default)
+    assert writable <= declared, f"declare VOLUME {sorted(writable - declared)} in app/Dockerfile"
+
+
 @pytest.mark.parametrize("stack", STACKS)
 @pytest.mark.parametrize("role", ROLES)
 def test_logs_go_to_encrypted_groups_with_retention_and_role_prefix(up: dict[str, StackPreview], stack: str, role: str) -> None:
