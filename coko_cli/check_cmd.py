@@ -42,8 +42,7 @@ def _stacks(stacks: list[str], all_stacks: bool, plan: Path | None, mode: str) -
     return stacks_from_preview(to_json(previews))
 
 
-def _render(report: Any) -> None:
-    console = Console(soft_wrap=False)
+def _render(report: Any, console: Console) -> None:
     style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
     if report.findings:
         table = Table(title=f"Policy violations · {', '.join(report.stacks)}", show_lines=True)
@@ -119,6 +118,9 @@ def register(app: typer.Typer) -> None:
                 out.write_text(text + "\n")
             else:
                 typer.echo(text)
+        elif out is not None:
+            with out.open("w") as handle:
+                _render(report, Console(file=handle, width=200, no_color=True))
         else:
-            _render(report)
+            _render(report, Console(soft_wrap=False))
         raise typer.Exit(EXIT_FAILED if report.mandatory else EXIT_OK)
