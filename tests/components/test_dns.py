@@ -1,0 +1,87 @@
+"""DNS: without a hosted zone the stack lists the records to create; with one it creates and waits for them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from coko_cli.offline.runner import StackPreview, run_stack, run_stacks
+from stacks.config import PROJECT_ROOT
+from tests.conftest import STACKS, of_type, one
+
+RECORD = "aws:route53/record:Record"
+VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
+ZONE = "Z0123456789ABCDEFGHIJ"
+
+
+@pytest.fixture(scope="module")
+def zoned_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project whose stack files set coko:domain.hostedZoneId."""
+    root = tmp_path_factory.mktemp("zoned")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT_ROOT / name, root / name)
+    for name in ("stacks", "components", "app", "coko_cli"):
+        (root / name).symlink_to(PROJECT_ROOT / name)
+    for stack in STACKS:
+        data = yaml.safe_load((PROJECT_ROOT / f"Pulumi.{stack}.yaml").read_text())
+        data["config"]["coko:domain"]["hostedZoneId"] = ZONE
+        (root / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(data))
+    return root
+
+
+@pytest.fixture(scope="module")
+def zoned(zoned_root: Path) -> dict[str, StackPreview]:
+    return {p.stack: p for p in run_stacks(list(STACKS), "up", root=zoned_root)}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_without_a_zone_the_stack_lists_the_records_to_create(up: dict[str, StackPreview], stack: str) -> None:
+    preview = up[stack]
+    assert of_type(preview, RECORD) == [] and of_type(preview, VALIDATION) == []
+    records = preview.outputs["certificateValidationRecords"]
+    api = "api.coko.africa" if stack == "production" else "api-za.coko.africa"
+    expected = {f"origin.{api}", api} | ({"coko.africa"} if stack == "production" else set())
+    assert {r["domain"] for r in records} == expected  # one record per name, even when two certificates share it
+    assert all(r["type"] == "CNAME" and r["name"].endswith(f"{r['domain']}.") for r in records)
+    required = {r["name"]: r["value"] for r in preview.outputs["requiredDnsRecords"]}
+    assert required[f"origin.{api}"] == preview.outputs["albDnsName"]
+    assert required[api] == preview.outputs["cdnDomainName"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_with_a_zone_each_validation_record_is_created_once_and_both_certificates_wait(zoned: dict[str, StackPreview], stack: str) -> None:
+    preview = zoned[stack]
+    assert "certificateValidationRecords" not in preview.outputs
+    certs = {r.name.rsplit("-", 1)[-1]: r for r in of_type(preview, "aws:acm/certificate:Certificate")}
+    options = [o for c in certs.values() for o in c.outputs["domainValidationOptions"]]
+    expected_names = {o["resourceRecordName"] for o in options}
+    validation_records = [r.inputs for r in of_type(preview, RECORD) if r.inputs["type"] == "CNAME"]
+    assert sorted(r["name"] for r in validation_records) == sorted(expected_names)
+    assert all(r["zoneId"] == ZONE for r in validation_records)
+    validations = {r.inputs["certificateArn"]: r for r in of_type(preview, VALIDATION)}
+    assert validations[certs["viewer"].outputs["arn"]].region == "us-east-1"
+    assert validations[certs["origin"].outputs["arn"]].region == preview.region
+    # The listener and the distribution take the validated ARNs, so they never see a pending certificate.
+    assert one(preview, "aws:lb/listener:Listener", "edge-https").inputs["certificateArn"] == certs["origin"].outputs["arn"]
+
+
+def test_with_a_zone_public_names_alias_cloudfront_and_origin_aliases_the_alb(zoned: dict[str, StackPreview]) -> None:
+    preview = zoned["production"]
+    aliases = {(r.inputs["name"], r.inputs["type"]): r.inputs["aliases"][0] for r in of_type(preview, RECORD) if r.inputs.get("aliases")}
+    cdn = one(preview, "aws:cloudfront/distribution:Distribution").outputs["domainName"]
+    for host in ("api.coko.africa", "coko.africa"):
+        for kind in ("A", "AAAA"):
+            assert aliases[(host, kind)] == {"name": cdn, "zoneId": "Z2FDTNDATAQYW2", "evaluateTargetHealth": False}
+    alb = one(preview, "aws:lb/loadBalancer:LoadBalancer").outputs
+    assert aliases[("origin.api.coko.africa", "A")] == {"name": alb["dnsName"], "zoneId": alb["zoneId"], "evaluateTargetHealth": True}
+    capetown = {r.inputs["name"] for r in of_type(zoned["capetown"], RECORD) if r.inputs.get("aliases")}
+    assert capetown == {"api-za.coko.africa", "origin.api-za.coko.africa"}  # the apex belongs to the primary
+
+
+def test_with_a_zone_the_preview_mode_runs_too(zoned_root: Path) -> None:
+    preview = run_stack("production", "preview", root=zoned_root)
+    assert len(of_type(preview, VALIDATION)) == 2
+    assert len(of_type(preview, RECORD)) == 3 + 5  # validation CNAMEs + api/apex A/AAAA + origin A
