@@ -11,7 +11,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
 def fail(lines: list[str] | str, code: int = EXIT_USAGE) -> NoReturn:

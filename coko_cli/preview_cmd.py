@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(report.dumps(previews))
         elif out is None:
-            console = Console()
+            console = Console(emoji=False)
             for p in previews:
                 report.render(console, p)
         leaks = [leak for p in previews for leak in p.leaks]

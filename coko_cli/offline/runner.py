@@ -103,6 +103,8 @@ def _clean(value: Any, secret: bool, leaks: list[str], path: str) -> Any:
             return SECRET
     if secret and value is not None:
         return SECRET
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the wire has only doubles; show 20, not 20.0
     return value
 
 

@@ -117,3 +117,11 @@ def test_bad_stack_file_exits_2_listing_every_problem_without_traceback(tmp_path
     assert any("Pulumi.production.yaml: coko:network.cidr: invalid CIDR" in line for line in lines)
     assert any("coko:services.backend.desiredCount" in line for line in lines)
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_human_output_prints_arns_verbatim() -> None:
+    # rich would turn ":secret:" inside a Secrets Manager ARN into an emoji.
+    result = runner.invoke(app, ["preview", "production", "--mode", "up"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert ":123456789012:secret:" in result.stdout
+    assert "㊙" not in result.stdout
