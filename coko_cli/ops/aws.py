@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import TYPE_CHECKING, Literal
 
 import boto3
@@ -27,31 +26,13 @@ from botocore.exceptions import (
     TokenRetrievalError,
 )
 
+from coko_cli.ops.errors import Exit, OpsError
+
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
     from mypy_boto3_logs import CloudWatchLogsClient
 
 RetryMode = Literal["standard", "adaptive"]
-
-
-class Exit(IntEnum):
-    """Exit codes shared by the ops commands (migrate also passes the container's code through)."""
-
-    OK = 0
-    FAILED = 1
-    USAGE = 2
-    AWS = 4
-    TIMEOUT = 124
-
-
-class OpsError(Exception):
-    """An expected failure: one message for stderr and the exit code to leave with."""
-
-    def __init__(self, message: str, code: int = Exit.FAILED, hint: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = int(code)
-        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -69,25 +50,32 @@ def new_session(profile: str | None, region: str) -> boto3.Session:
     return boto3.Session(profile_name=profile, region_name=region)
 
 
-@dataclass
 class Clients:
-    """The clients a command needs, sharing one session and one retry policy."""
+    """The clients a command needs, sharing one session and one retry policy.
 
-    ecs: ECSClient
-    logs: CloudWatchLogsClient
-    region: str
+    The logs client is built on first use: loading a service model costs ~0.1 s, and only
+    `migrate` reads logs.
+    """
+
+    def __init__(self, session: boto3.Session, config: Config, region: str):
+        self.session, self.config, self.region = session, config, region
+        with aws_errors():
+            self.ecs: ECSClient = session.client("ecs", config=config)
+        self._logs: CloudWatchLogsClient | None = None
+
+    @property
+    def logs(self) -> CloudWatchLogsClient:
+        if self._logs is None:
+            with aws_errors():
+                self._logs = self.session.client("logs", config=self.config)
+        return self._logs
 
 
 def make_clients(options: AwsOptions) -> Clients:
     # total_max_attempts counts the first try (botocore's max_attempts does not), like AWS_MAX_ATTEMPTS.
     config = Config(retries={"mode": options.retry_mode, "total_max_attempts": options.max_attempts}, user_agent_extra="coko-cli")
     with aws_errors():
-        session = new_session(options.profile, options.region)
-        return Clients(
-            ecs=session.client("ecs", config=config),
-            logs=session.client("logs", config=config),
-            region=options.region,
-        )
+        return Clients(new_session(options.profile, options.region), config, options.region)
 
 
 _ACCESS = ("AccessDenied", "UnauthorizedOperation", "UnrecognizedClient", "InvalidClientTokenId", "AuthFailure", "SignatureDoesNotMatch")

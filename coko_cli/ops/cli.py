@@ -9,14 +9,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from coko_cli.ops.aws import AwsOptions, Clients, Exit, OpsError, make_clients
-from coko_cli.ops.discovery import StackServices, discover, parse_service_overrides
+from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.render import Output
-from stacks.config import ConfigError, StackConfig, load_stack_file
+
+if TYPE_CHECKING:  # boto3 and pydantic load only when an ops command runs, not for `coko --help`
+    from coko_cli.ops.aws import Clients
+    from coko_cli.ops.discovery import StackServices
+    from stacks.config import StackConfig
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -54,6 +57,8 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        from stacks.config import ConfigError
+
         out = Output(as_json=bool(kwargs.get("as_json")))
         try:
             func(*args, **kwargs)
@@ -72,11 +77,16 @@ def handle_errors(func: F) -> F:
 
 
 def connect(stack: str, region: str | None, profile: str | None, retry_mode: RetryModeChoice | str, max_attempts: int) -> tuple[StackConfig, Clients]:
+    from coko_cli.ops.aws import AwsOptions, make_clients
+    from stacks.config import load_stack_file
+
     config = load_stack_file(stack)
     options = AwsOptions(region=region or config.region, profile=profile, retry_mode=RetryModeChoice(retry_mode).value, max_attempts=max_attempts)  # type: ignore[arg-type]
     return config, make_clients(options)
 
 
 def find(clients: Clients, config: StackConfig, roles: tuple[str, ...], cluster: str | None, services: list[str] | None) -> StackServices:
+    from coko_cli.ops.discovery import discover, parse_service_overrides
+
     overrides = parse_service_overrides(services or [], roles)
     return discover(clients.ecs, config.stack, clients.region, roles, cluster, overrides)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from coko_cli import naming
-from coko_cli.ops import taskdefs
-from coko_cli.ops.aws import Exit, OpsError
 from coko_cli.ops.cli import (
     EXIT_CODES,
     AsJson,
@@ -27,9 +25,11 @@ from coko_cli.ops.cli import (
     handle_errors,
     help_text,
 )
-from coko_cli.ops.migrate import MigrationResult, MigrationRun, refuse_if_running
+from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.render import Output, short_td
-from coko_cli.ops.rollback import primary_task_definition
+
+if TYPE_CHECKING:
+    from coko_cli.ops.migrate import MigrationResult
 
 HELP = f"""Run database migrations as one-off Fargate tasks, one database alias at a time.
 
@@ -71,6 +71,10 @@ def register(app: typer.Typer) -> None:
         max_attempts: MaxAttempts = 8,
         as_json: AsJson = False,
     ) -> None:
+        from coko_cli.ops import taskdefs
+        from coko_cli.ops.migrate import MigrationResult, MigrationRun, refuse_if_running
+        from coko_cli.ops.rollback import primary_task_definition
+
         aliases = list(dict.fromkeys(database or naming.DATABASE_ALIASES))
         unknown = [a for a in aliases if a not in naming.DATABASE_ALIASES]
         if unknown:

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from coko_cli import naming
-from coko_cli.ops import releases
 from coko_cli.ops.cli import (
     EXIT_CODES,
     AsJson,
@@ -50,6 +49,8 @@ def register(app: typer.Typer) -> None:
         max_attempts: MaxAttempts = 8,
         as_json: AsJson = False,
     ) -> None:
+        from coko_cli.ops import releases
+
         out = Output(as_json)
         config, clients = connect(stack, region, profile, retry_mode, max_attempts)
         target = find(clients, config, naming.SERVICE_ROLES, cluster, service)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
 from rich.table import Table
 
 from coko_cli import naming
-from coko_cli.ops import rollback
-from coko_cli.ops.aws import Exit, OpsError
 from coko_cli.ops.cli import (
     EXIT_CODES,
     AsJson,
@@ -28,7 +26,11 @@ from coko_cli.ops.cli import (
     handle_errors,
     help_text,
 )
+from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.render import Output, short_image
+
+if TYPE_CHECKING:
+    from coko_cli.ops import rollback
 
 HELP = f"""Roll backend, worker and scheduler back together, then verify what actually runs.
 
@@ -85,6 +87,8 @@ def register(app: typer.Typer) -> None:
         max_attempts: MaxAttempts = 8,
         as_json: AsJson = False,
     ) -> None:
+        from coko_cli.ops import rollback
+
         if to is not None and image_tag is not None:
             raise OpsError("give --to or --image-tag, not both", Exit.USAGE)
         out = Output(as_json)

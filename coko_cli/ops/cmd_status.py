@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from coko_cli import naming
-from coko_cli.ops import status
-from coko_cli.ops.aws import Exit
 from coko_cli.ops.cli import (
     EXIT_CODES,
     AsJson,
@@ -25,6 +23,7 @@ from coko_cli.ops.cli import (
     handle_errors,
     help_text,
 )
+from coko_cli.ops.errors import Exit
 from coko_cli.ops.render import Output
 
 HELP = f"""Show each service's desired/running/pending counts, its deployments with their rollout
@@ -48,6 +47,8 @@ def register(app: typer.Typer) -> None:
         max_attempts: MaxAttempts = 8,
         as_json: AsJson = False,
     ) -> None:
+        from coko_cli.ops import status
+
         out = Output(as_json)
         config, clients = connect(stack, region, profile, retry_mode, max_attempts)
         target = find(clients, config, naming.SERVICE_ROLES, cluster, service)

@@ -161,8 +161,8 @@ class MigrationRun:
             while True:
                 with aws_errors():
                     tasks = ecs.describe_tasks(cluster=self.cluster, tasks=[task_arn])["tasks"]
-                task = dict(tasks[0]) if tasks else {}
-                last_status = task.get("lastStatus", "UNKNOWN")
+                task: dict[str, Any] = dict(tasks[0]) if tasks else {}
+                last_status = str(task.get("lastStatus", "UNKNOWN"))
                 self._print_logs(follower, alias)
                 elapsed = self.clock() - started
                 if spinner is not None:
@@ -206,9 +206,20 @@ class MigrationRun:
         containers = task.get("containers") or []
         main = next((c for c in containers if c.get("name") == container), containers[0] if containers else {})
         code = main.get("exitCode")
-        base = {"task_arn": task.get("taskArn"), "stop_code": stop_code, "stopped_reason": reason or main.get("reason"), "seconds": seconds, "log_tail": tail}
         if stop_code == "TaskFailedToStart":
-            return MigrationResult(alias, "failed-to-start", Exit.FAILED, container_exit_code=code, **base)
-        if code is None:
-            return MigrationResult(alias, "failed", Exit.FAILED, **base)
-        return MigrationResult(alias, "succeeded" if code == 0 else "failed", int(code), container_exit_code=int(code), **base)
+            outcome, exit_code = "failed-to-start", int(Exit.FAILED)
+        elif code is None:
+            outcome, exit_code = "failed", int(Exit.FAILED)
+        else:
+            outcome, exit_code = ("succeeded" if code == 0 else "failed"), int(code)
+        return MigrationResult(
+            alias,
+            outcome,
+            exit_code,
+            task_arn=task.get("taskArn"),
+            container_exit_code=None if code is None else int(code),
+            stop_code=stop_code,
+            stopped_reason=reason or main.get("reason"),
+            seconds=seconds,
+            log_tail=tail,
+        )
