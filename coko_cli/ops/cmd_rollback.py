@@ -47,13 +47,11 @@ breaker rolled back, the command fails. The database schema is NOT rolled back.
 
 def plan_table(steps: list[rollback.Step]) -> Table:
     table = Table(title="Rollback plan", title_justify="left")
-    for column in ("Service", "Current", "", "Target", "Image (target)"):
-        table.add_column(column, no_wrap=True)
+    for column in ("Service", "Current", "Target", "Tag", "Image (target)"):
+        table.add_column(column, no_wrap=column != "Image (target)", overflow="fold")
     for step in steps:
-        arrow = "→" if step.changes else "="
-        target = step.target.label if step.changes else "[dim]unchanged[/]"
-        image = f"{step.target.tag or '-'} {short_image(step.target.image)}"
-        table.add_row(step.service, step.current.label, arrow, target, image)
+        target = f"→ {step.target.label}" if step.changes else "[dim]= unchanged[/]"
+        table.add_row(step.role, step.current.label, target, step.target.tag or "-", short_image(step.target.image))
     return table
 
 

@@ -36,7 +36,7 @@ def collect(ecs: ECSClient, target: StackServices, limit: int, include_inactive:
 def table(rows: list[dict[str, Any]]) -> Table:
     out = Table(title="Releases (task-definition revisions)", title_justify="left")
     for column in ("Service", "Revision", "Image tag", "Image", "Registered", "Status", ""):
-        out.add_column(column, no_wrap=column in ("Revision", "Image"))
+        out.add_column(column, no_wrap=column in ("Service", "Revision", "Image tag"), overflow="fold")
     for row in rows:
         registered = row["registeredAt"]
         marker = {"live": "[bold green]● live[/]", "deploying": "[yellow]◐ deploying[/]"}.get(row["state"], "")

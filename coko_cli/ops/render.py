@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
@@ -68,7 +68,8 @@ def _default(value: Any) -> Any:
 
 
 def when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if value else "-"
+    """UTC, so operators in Paris and Cape Town read the same time."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ") if value else "-"
 
 
 def short_td(arn: str | None) -> str:

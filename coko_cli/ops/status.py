@@ -53,10 +53,10 @@ def summarize(services: dict[str, dict[str, Any]], events: int) -> list[dict[str
 def render(rows: list[dict[str, Any]]) -> Group:
     services = Table(title="Services", title_justify="left")
     for column in ("Service", "Name", "Desired", "Running", "Pending", "Task definition", "State"):
-        services.add_column(column, justify="right" if column in ("Desired", "Running", "Pending") else "left")
+        services.add_column(column, justify="right" if column in ("Desired", "Running", "Pending") else "left", no_wrap=column == "Task definition")
     deployments = Table(title="Deployments", title_justify="left")
     for column in ("Service", "Status", "Task definition", "Rollout", "Running/Desired", "Failed tasks", "Updated"):
-        deployments.add_column(column)
+        deployments.add_column(column, no_wrap=column in ("Task definition", "Rollout", "Updated"))
     events = Table(title="Recent events", title_justify="left")
     for column in ("Service", "When", "Message"):
         events.add_column(column, overflow="fold")

@@ -22,7 +22,7 @@ def revisions(stack: Stack) -> dict[str, str]:
 
 def squash(text: str) -> str:
     """Table cells are padded to the column width; compare with single spaces."""
-    return " ".join(text.split())
+    return " ".join(text.translate({ord(c): " " for c in "│┃"}).split())
 
 
 def on(revision: int) -> dict[str, str]:
@@ -34,7 +34,7 @@ def test_rollback_moves_all_three_services_to_the_previous_revision(stack: Stack
     assert result.exit_code == 0, result.stderr
     assert revisions(stack) == on(1)
     assert {role: stack.task_definition(role) for role in ROLES} == on(1)
-    assert "coko-production-backend:2 │ → │ coko-production-backend:1" in squash(result.stdout)
+    assert "backend coko-production-backend:2 → coko-production-backend:1 v1" in squash(result.stdout)
     assert "schema was NOT rolled back" in result.stderr
     assert "pulumi config set --path coko:image.tag v1 -s production" in result.stderr
 
@@ -96,7 +96,7 @@ def test_rollback_without_an_earlier_revision_is_refused(sim: EcsSim) -> None:
 def test_dry_run_shows_the_plan_and_changes_nothing(stack: Stack, sim: EcsSim) -> None:
     result = coko("rollback", "--stack", "production", "--dry-run", *FAST)
     assert result.exit_code == 0
-    assert "coko-production-scheduler:2 │ → │ coko-production-scheduler:1" in squash(result.stdout)
+    assert "scheduler coko-production-scheduler:2 → coko-production-scheduler:1 v1" in squash(result.stdout)
     assert "Dry run: nothing was changed" in result.stderr
     assert revisions(stack) == on(2) and sim.update_requests == []
 
