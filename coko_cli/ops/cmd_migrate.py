@@ -47,7 +47,13 @@ def _summary(results: list[MigrationResult]) -> Table:
         table.add_column(column)
     style = {"succeeded": "green", "skipped": "dim"}
     for r in results:
-        table.add_row(r.alias, f"[{style.get(r.outcome, 'red')}]{r.outcome}[/]", "-" if r.outcome == "skipped" else str(r.exit_code), f"{r.seconds:.1f}", (r.task_arn or "-").rsplit("/", 1)[-1])
+        table.add_row(
+            r.alias,
+            f"[{style.get(r.outcome, 'red')}]{r.outcome}[/]",
+            "-" if r.outcome == "skipped" else str(r.exit_code),
+            f"{r.seconds:.1f}",
+            (r.task_arn or "-").rsplit("/", 1)[-1],
+        )
     return table
 
 
