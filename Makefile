@@ -8,7 +8,7 @@ UV := $(PYTHON) -m uv
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --compile-bytecode --quiet
 
 preview: setup
 	$(UV) run coko preview --all

@@ -124,7 +124,7 @@ class Cache(pulumi.ComponentResource):
             at_rest_encryption_enabled=True,
             kms_key_id=args.kms_key_arn,
             transit_encryption_enabled=True,
-            auth_token=pulumi.Output.secret(args.auth_token),
+            auth_token=_secret(args.auth_token),
             auth_token_update_strategy="ROTATE",
             automatic_failover_enabled=args.highly_available,
             multi_az_enabled=args.highly_available,
@@ -147,9 +147,7 @@ class Cache(pulumi.ComponentResource):
         )
 
         # Output.all over a secret stays secret; Output.secret makes that explicit and permanent.
-        url = pulumi.Output.secret(
-            pulumi.Output.all(args.auth_token, group.primary_endpoint_address).apply(lambda v: redis_url(v[0], v[1]))
-        )
+        url = _secret(pulumi.Output.all(args.auth_token, group.primary_endpoint_address).apply(lambda v: redis_url(v[0], v[1])))
         secret = secret_with_value(
             f"{name}-url",
             secret_name=args.secret_name,
@@ -175,3 +173,9 @@ class Cache(pulumi.ComponentResource):
                 "urlSecretArn": secret.arn,
             }
         )
+
+
+def _secret(value: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Output.secret with the type mypy cannot infer through the SDK's overloads."""
+    secret: pulumi.Output[str] = pulumi.Output.secret(value)
+    return secret

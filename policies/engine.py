@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .exemptions import Exemption
 from .framework import ENFORCEMENTS, Enforcement, Resource, Rule, StackView
@@ -36,7 +36,7 @@ class Finding:
     exemption: Exemption | None = None
 
     def as_json(self) -> dict[str, Any]:
-        found = {
+        found: dict[str, Any] = {
             "rule": self.rule.id,
             "severity": self.rule.severity,
             "enforcement": self.enforcement,
@@ -93,9 +93,9 @@ def parse_levels(config: Any, rules: list[Rule]) -> dict[str, Enforcement]:
         elif level not in ENFORCEMENTS:
             problems.append(f"policy config: {key}: enforcement level must be one of {', '.join(ENFORCEMENTS)}, not {level!r}")
         elif key == "all":
-            levels = dict.fromkeys(levels, level)
+            levels = dict.fromkeys(levels, cast(Enforcement, level))
         else:
-            levels[key] = level
+            levels[key] = cast(Enforcement, level)
     if problems:
         raise PolicyConfigError(problems)
     return levels

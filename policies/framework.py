@@ -7,7 +7,7 @@ adapters (``crossguard.py``, ``engine.py``) only translate inputs and reports.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 # Placeholders written by the offline preview (coko_cli/offline/runner.py) and mirrored here so
@@ -168,8 +168,8 @@ def rule(
     """Register a per-resource rule; the function returns one message per problem (empty = pass)."""
 
     def decorate(fn: ResourceCheck) -> ResourceCheck:
-        extra = {"unknowns": unknowns} if unknowns else {}
-        _register(Rule(id, title, severity, enforcement, anchor, remediation, tuple(types), check=fn, module=fn.__module__, **extra))
+        found = Rule(id, title, severity, enforcement, anchor, remediation, tuple(types), check=fn, module=fn.__module__)
+        _register(replace(found, unknowns=unknowns) if unknowns else found)
         return fn
 
     return decorate
@@ -188,8 +188,8 @@ def stack_rule(
     """Register a stack rule; the function returns (urn, message) pairs."""
 
     def decorate(fn: StackCheck) -> StackCheck:
-        extra = {"unknowns": unknowns} if unknowns else {}
-        _register(Rule(id, title, severity, enforcement, anchor, remediation, stack_check=fn, module=fn.__module__, **extra))
+        found = Rule(id, title, severity, enforcement, anchor, remediation, stack_check=fn, module=fn.__module__)
+        _register(replace(found, unknowns=unknowns) if unknowns else found)
         return fn
 
     return decorate

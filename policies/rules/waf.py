@@ -13,7 +13,7 @@ REQUIRED_GROUPS = {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInput
 
 
 def _statements(r: Resource) -> list[dict[str, Any]]:
-    return [rule_.get("statement") for rule_ in as_list(r.get("rules")) if isinstance(rule_, dict) and isinstance(rule_.get("statement"), dict)]
+    return [rule_["statement"] for rule_ in as_list(r.get("rules")) if isinstance(rule_, dict) and isinstance(rule_.get("statement"), dict)]
 
 
 @rule(
