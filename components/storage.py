@@ -5,9 +5,8 @@ bucket *policies* are not created here but by :class:`BucketPolicies`, which the
 the CDN exists (one policy per bucket can hold both the TLS-only deny and the CloudFront allow;
 CloudFront needs the bucket first, so the policy cannot be part of the bucket component).
 
-``Cache-Control: max-age=86400`` on stored objects is set by the app (django-storages
-``AWS_S3_OBJECT_PARAMETERS``); :attr:`Storage.object_cache_control` carries the configured value
-for the task environment and the docs.
+``Cache-Control: max-age=86400`` (the seed's value) on stored objects is set by the app when it
+writes them (django-storages ``AWS_S3_OBJECT_PARAMETERS`` in ``app/coko/settings/production.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ class StorageArgs:
     noncurrent_version_expiration_days: int = 30
     abort_incomplete_multipart_days: int = 7
     cors_origins: Sequence[str] = ()
-    object_cache_control: str = "max-age=86400"
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -55,21 +53,18 @@ class Storage(pulumi.ComponentResource):
 
     static_bucket: BucketHandle
     media_bucket: BucketHandle
-    object_cache_control: str
 
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:data:Storage", name, {}, opts)
         self._tags = dict(args.tags)
         self.static_bucket = self._bucket(f"{name}-static", args, cors=False)
         self.media_bucket = self._bucket(f"{name}-media", args, cors=True)
-        self.object_cache_control = args.object_cache_control
         self.register_outputs(
             {
                 "staticBucketName": self.static_bucket.id,
                 "staticBucketArn": self.static_bucket.arn,
                 "mediaBucketName": self.media_bucket.id,
                 "mediaBucketArn": self.media_bucket.arn,
-                "objectCacheControl": args.object_cache_control,
             }
         )
 

@@ -240,7 +240,6 @@ class StorageConfig(_Model):
     """S3 buckets for static and media files."""
 
     noncurrent_version_expiration_days: int = Field(30, ge=1)
-    object_cache_control: str = "max-age=86400"
     cors_origins: list[str] = ["https://coko.africa"]
 
 
@@ -359,10 +358,10 @@ class StackConfig(_Model):
 
     stack: str = Field(exclude=True)
     region: str
-    role: Literal["primary", "secondary"]
-    environment: str = "production"
-    owner: str = "platform"
-    primary_stack: str | None = None
+    role: Literal["primary", "secondary"] = Field(description="primary owns the writable database; secondary runs a read replica")
+    environment: str = Field("production", description="passed to the app as ENVIRONMENT")
+    owner: str = Field("platform", description="Owner tag on every resource")
+    primary_stack: str | None = Field(None, description="secondary only: the primary's stack (org/coko/production) for the StackReference")
     domain: DomainConfig = DomainConfig()
     network: NetworkConfig = NetworkConfig()
     database: DatabaseConfig = DatabaseConfig()

@@ -153,7 +153,6 @@ def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], dat
             kms_key_arn=kms.arn,
             noncurrent_version_expiration_days=st.noncurrent_version_expiration_days,
             cors_origins=st.cors_origins,
-            object_cache_control=st.object_cache_control,
             tags=tags,
         ),
     )

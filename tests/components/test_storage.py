@@ -86,7 +86,6 @@ def test_cloudfront_distributions_get_read_access_through_oac_only() -> None:
     assert [s["Effect"] for s in json.loads(bucket_policy("arn:aws:s3:::media", []))["Statement"]] == ["Deny"]
 
 
-def test_storage_exposes_the_cache_control_the_app_sets_on_objects() -> None:
-    assert StorageArgs(kms_key_arn="k").object_cache_control == "max-age=86400"
+def test_media_cors_origins_must_be_https() -> None:
     with pytest.raises(ValueError, match="https://"):
         StorageArgs(kms_key_arn="k", cors_origins=["http://coko.africa"])
