@@ -13,7 +13,7 @@ def test_readme_holds_the_generated_reference() -> None:
 
 def test_reference_lists_every_setting_of_every_section() -> None:
     keys = {key for key, *_ in rows()}
-    for name, field in StackConfig.model_fields.items():
+    for field in StackConfig.model_fields.values():
         annotation = field.annotation
         if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
             for sub_name, sub in annotation.model_fields.items():
