@@ -68,3 +68,28 @@ def test_missing_lists_every_absent_or_empty_required_variable() -> None:
     del partial["POSTGRES_HOST"]
     del partial["SENTRY_DSN"]  # optional: never reported
     assert contract.missing(partial) == ["POSTGRES_HOST", "DJANGO_SECRET_KEY", "WAVE_SECRET"]
+
+
+def _environ_reads(path: Path) -> set[str]:
+    """Names a settings module reads with os.environ[...] / os.environ.get(...) / _csv(...) / _flag(...)."""
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        key = None
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            key = node.slice
+        elif isinstance(node, ast.Call) and ast.unparse(node.func) in {"os.environ.get", "os.getenv", "_csv", "_flag"} and node.args:
+            key = node.args[0]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            names.add(key.value)
+    return names
+
+
+def test_production_settings_read_exactly_the_contract() -> None:
+    # DJANGO_SETTINGS_MODULE is read by Django itself, not by the settings module.
+    settings_dir = CONTRACT_PATH.parent / "settings"
+    read = set().union(*(_environ_reads(settings_dir / name) for name in ("production.py", "base.py", "databases.py", "sentry.py")))
+    declared = {v.name for v in _load().CONTRACT} - {"DJANGO_SETTINGS_MODULE"}
+    assert read - declared == set(), "production settings read variables the contract (and so the task definition) lacks"
+    assert declared - read == set(), "the contract declares variables the production settings never read"
