@@ -66,6 +66,19 @@ def test_second_list_request_is_served_from_redis_without_queries(client: Client
     assert again == body
 
 
+@pytest.mark.parametrize("hit", [False, True], ids=["miss", "hit"])
+def test_catalogue_responses_are_publicly_cacheable_for_a_short_time(client: Client, books: list[Book], settings, hit: bool) -> None:
+    settings.CATALOG_HTTP_MAX_AGE = 45
+    urls = ["/api/catalog/books/", f"/api/catalog/books/{books[0].pk}/", "/api/catalog/books/999999/"]
+    for url in urls:
+        if hit:
+            client.get(url)
+        response = client.get(url)
+        assert response.status_code in (200, 404)
+        assert response["Cache-Control"] == "public, max-age=45", url
+        assert response["X-Content-Type-Options"] == "nosniff" and response["X-Frame-Options"] == "DENY"
+
+
 def test_changing_a_book_invalidates_cached_pages(client: Client, books: list[Book]) -> None:
     assert client.get(f"/api/catalog/books/{books[0].pk}/").json()["title"] == "L'Aventure ambiguë"
     books[0].title = "L'Aventure ambiguë (réédition)"
@@ -78,6 +91,8 @@ def test_uncached_searches_are_rate_limited_per_client_ip(client: Client, books:
     viewer = {"HTTP_X_FORWARDED_FOR": "196.200.1.1, 130.176.0.1"}
     codes = [client.get("/api/catalog/books/", {"q": f"term{n}"}, **viewer).status_code for n in range(4)]
     assert codes == [200, 200, 200, 429]
+    refused = client.get("/api/catalog/books/", {"q": "term5"}, **viewer)
+    assert refused.status_code == 429 and refused["Cache-Control"] == "no-store", "a CDN must not keep a 429"
     assert client.get("/api/catalog/books/", {"q": "term0"}, **viewer).status_code == 200, "cached: free"
     other_viewer = {"HTTP_X_FORWARDED_FOR": "41.82.0.9, 130.176.0.1"}  # same CloudFront edge
     assert client.get("/api/catalog/books/", {"q": "term9"}, **other_viewer).status_code == 200

@@ -94,6 +94,7 @@ def test_metrics_expose_request_database_and_cache_series_to_internal_scrapes(cl
     assert 'django_http_responses_total_by_status_total{status="200"}' in text
     assert 'django_db_execute_total{alias="catalog_db",vendor="postgresql"}' in text
     assert 'django_cache_get_total{backend="redis"}' in text
+    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="book-list"}' in text
 
 
 @pytest.mark.parametrize(

@@ -73,10 +73,20 @@ def _limited(request: HttpRequest, compute: Callable[[], Payload]) -> Callable[[
 
 
 def _respond(payload: Payload | None) -> HttpResponse:
+    """Response for a payload; catalogue answers are public, so the CDN may keep them briefly.
+
+    ``CATALOG_HTTP_MAX_AGE`` bounds how long CloudFront (whose API cache policy
+    would otherwise apply its default TTL) serves a catalogue answer after a
+    Book change has emptied the Redis cache. A 429 is never cached.
+    """
     if payload is None:
-        return JsonResponse({"detail": "Too many requests."}, status=429)
+        response = JsonResponse({"detail": "Too many requests."}, status=429)
+        response["Cache-Control"] = "no-store"
+        return response
     status, body = payload
-    return HttpResponse(body, status=status, content_type="application/json")
+    response = HttpResponse(body, status=status, content_type="application/json")
+    response["Cache-Control"] = f"public, max-age={settings.CATALOG_HTTP_MAX_AGE}"
+    return response
 
 
 @require_GET

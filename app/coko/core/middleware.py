@@ -1,5 +1,7 @@
 """Answers /health/ and /metrics before host validation and SSL redirect.
 
+(Also: LazyMessageMiddleware, see below.)
+
 ALB health checks and Prometheus scrapes reach the task over plain HTTP with
 its private IP (e.g. 10.0.3.17:8000) as Host; Django's ALLOWED_HOSTS would
 answer 400 and SecurityMiddleware would redirect to HTTPS. This middleware
@@ -10,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 from coko.core.health import liveness
 from coko.core.metrics import metrics
@@ -34,3 +39,23 @@ class HealthCheckMiddleware:
         if handler is not None and request.method in ("GET", "HEAD"):
             return handler(request)
         return self.get_response(request)
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """django.contrib.messages, with the storage built only when something uses it.
+
+    The stock middleware builds a FallbackStorage (cookie + session backends) on
+    every request and calls ``update()`` on every response. Only the admin uses
+    messages; the JSON API never does. A storage nobody touched has nothing
+    to save (``update()`` is a no-op unless messages were read or added), so
+    skipping it is exactly equivalent and saves that work on every API call.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        storage = getattr(request, "_messages", None)
+        if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:  # type: ignore[attr-defined]
+            return response
+        return super().process_response(request, response)

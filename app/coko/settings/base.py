@@ -28,20 +28,22 @@ INSTALLED_APPS = [
 
 # HealthCheckMiddleware is first: /health/ and /metrics answer before host
 # validation (ALB health checks send the task's private IP as Host) and before
-# the SSL redirect (the ALB talks plain HTTP to the task).
+# the SSL redirect (the ALB talks plain HTTP to the task). PrometheusMiddleware
+# (coko.core.prometheus) replaces django-prometheus's Before/After pair with the
+# three request series the dashboards use; LazyMessageMiddleware only builds
+# the message storage when something (the admin) uses it.
 MIDDLEWARE = [
     "coko.core.middleware.HealthCheckMiddleware",
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "coko.core.prometheus.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "coko.core.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "coko.urls"
@@ -116,6 +118,8 @@ METRICS_REFUSED_HOSTS: list[str] = []
 CATALOG_PAGE_SIZE = 20
 CATALOG_MAX_PAGE_SIZE = 100
 CATALOG_CACHE_TIMEOUT = 300
+#: Cache-Control max-age of catalogue responses (CloudFront/browsers): staleness after an import.
+CATALOG_HTTP_MAX_AGE = 60
 POPULAR_BOOKS_LIMIT = 20
 
 # Celery (values from the seed).
