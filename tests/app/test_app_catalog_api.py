@@ -121,6 +121,14 @@ def test_reader_saves_and_lists_progress(client: Client, books: list[Book], read
     assert stored.user_id == reader.pk
 
 
+def test_per_user_responses_are_never_cached_by_the_cdn(client: Client, books: list[Book], reader) -> None:
+    url = f"/api/reading/progress/{books[1].pk}/"
+    client.put(url, {"percent": 35}, content_type="application/json")
+    for response in (client.get(url), client.get("/api/reading/progress/"), client.get("/api/auth/me/")):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 def test_progress_rejects_bad_values_and_unknown_books(client: Client, books: list[Book], reader) -> None:
     url = f"/api/reading/progress/{books[0].pk}/"
     assert client.put(url, {"percent": 140}, content_type="application/json").status_code == 400

@@ -1,6 +1,6 @@
 """Answers /health/ and /metrics before host validation and SSL redirect.
 
-(Also: LazyMessageMiddleware, see below.)
+(Also: LazyMessageMiddleware and NoStoreByDefaultMiddleware, see below.)
 
 ALB health checks and Prometheus scrapes reach the task over plain HTTP with
 its private IP (e.g. 10.0.3.17:8000) as Host; Django's ALLOWED_HOSTS would
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, empty
 
 from coko.core.health import liveness
@@ -59,3 +60,21 @@ class LazyMessageMiddleware(MessageMiddleware):
         if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:  # type: ignore[attr-defined]
             return response
         return super().process_response(request, response)
+
+
+class NoStoreByDefaultMiddleware:
+    """Responses that do not say how to cache themselves are not cached anywhere.
+
+    CloudFront's API behaviour applies its default TTL (one hour, from the seed) to responses
+    without Cache-Control, keyed per session: a reader would see their old progress for an hour
+    after saving. Views that are safe to cache (the catalogue) set their own header.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -36,6 +36,7 @@ MIDDLEWARE = [
     "coko.core.middleware.HealthCheckMiddleware",
     "coko.core.prometheus.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "coko.core.middleware.NoStoreByDefaultMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
