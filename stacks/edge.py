@@ -99,7 +99,6 @@ def build_load_balancer(cfg: StackConfig, network: Network, secrets: dict[str, p
             vpc_cidr=cfg.network.cidr,
             subnet_ids=network.public_subnet_ids,
             certificate_arn=certificates.origin_certificate_arn,
-            deletion_protection=cfg.is_primary,
             origin_verify_value=verify,
             tags=cfg.tags,
         ),
