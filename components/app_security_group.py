@@ -89,3 +89,28 @@ def allow_app_to(
         opts=child,
     )
     return ingress, egress
+
+
+def data_security_group(
+    name: str,
+    *,
+    description: str,
+    vpc_id: pulumi.Input[str],
+    app_security_group_id: pulumi.Input[str],
+    port: int,
+    rule_name: str,
+    what: str,
+    tags: Mapping[str, str],
+    parent: pulumi.Resource,
+) -> aws.ec2.SecurityGroup:
+    """A data tier SG (no egress, no CIDR ingress) that admits ``port`` from the app SG only."""
+    sg = aws.ec2.SecurityGroup(
+        name,
+        description=description,
+        vpc_id=vpc_id,
+        tags={**tags, "Name": name},
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    allow_app_to(rule_name, app_security_group_id=app_security_group_id, target_security_group_id=sg.id, port=port, what=what, tags=tags, parent=parent)
+    return sg
+

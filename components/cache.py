@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.app_secrets import secret_with_value
-from components.app_security_group import allow_app_to
+from components.app_security_group import data_security_group
 from components.log_group import encrypted_log_group
 
 PORT = 6379
@@ -92,14 +92,17 @@ class Cache(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        sg = aws.ec2.SecurityGroup(
+        sg = data_security_group(
             f"{name}-sg",
             description=f"{args.replication_group_id}: Redis protocol from the app tasks only",
             vpc_id=args.vpc_id,
-            tags={**tags, "Name": f"{name}-sg"},
-            opts=child,
+            app_security_group_id=args.app_security_group_id,
+            port=PORT,
+            rule_name=f"{name}-redis",
+            what="Redis/Valkey",
+            tags=tags,
+            parent=self,
         )
-        allow_app_to(f"{name}-redis", app_security_group_id=args.app_security_group_id, target_security_group_id=sg.id, port=PORT, what="Redis/Valkey", tags=tags, parent=self)
 
         slow_log = encrypted_log_group(
             f"{name}-slow-log",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.app_security_group import allow_app_to
+from components.app_security_group import data_security_group
 from components.log_group import encrypted_log_group
 
 PORT = 5432
@@ -104,14 +104,17 @@ class Database(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        sg = aws.ec2.SecurityGroup(
+        sg = data_security_group(
             f"{name}-sg",
             description=f"{args.identifier}: PostgreSQL from the app tasks only",
             vpc_id=args.vpc_id,
-            tags={**tags, "Name": f"{name}-sg"},
-            opts=child,
+            app_security_group_id=args.app_security_group_id,
+            port=PORT,
+            rule_name=f"{name}-pg",
+            what="PostgreSQL",
+            tags=tags,
+            parent=self,
         )
-        allow_app_to(f"{name}-pg", app_security_group_id=args.app_security_group_id, target_security_group_id=sg.id, port=PORT, what="PostgreSQL", tags=tags, parent=self)
 
         params = aws.rds.ParameterGroup(
             f"{name}-params",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.app_security_group import allow_app_to
+from components.app_security_group import data_security_group
 from components.log_group import encrypted_log_group
 
 PORT = 443
@@ -84,14 +84,17 @@ class Search(pulumi.ComponentResource):
         tags = dict(args.tags)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
-        sg = aws.ec2.SecurityGroup(
+        sg = data_security_group(
             f"{name}-sg",
             description=f"{args.domain_name}: HTTPS from the app tasks only",
             vpc_id=args.vpc_id,
-            tags={**tags, "Name": f"{name}-sg"},
-            opts=child,
+            app_security_group_id=args.app_security_group_id,
+            port=PORT,
+            rule_name=f"{name}-https",
+            what="OpenSearch",
+            tags=tags,
+            parent=self,
         )
-        allow_app_to(f"{name}-https", app_security_group_id=args.app_security_group_id, target_security_group_id=sg.id, port=PORT, what="OpenSearch", tags=tags, parent=self)
 
         if args.master_user_arn is None:
             admin = aws.iam.Role(
