@@ -147,6 +147,7 @@ class _OfflineMonitor(MockMonitor):
     def __init__(self, run: _Run) -> None:
         super().__init__(_OfflineMocks(run))
         self.run = run
+        run.monitor = self
 
     def RegisterResource(self, request: Any) -> Any:
         self.run.current.request = request
@@ -176,6 +177,7 @@ class _Run:
         self.provider_regions: dict[str, str] = {}
         self.stack_outputs: dict[str, Any] = {}
         self.lock = threading.Lock()
+        self.monitor: MockMonitor | None = None  # set by the monitor that serves this run
 
     def _region(self, type_: str, inputs: dict[str, Any], provider_ref: str) -> str | None:
         if not type_.startswith("aws:"):
@@ -188,8 +190,8 @@ class _Run:
     def answer(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         request = self.current.request
         parent = getattr(request, "parent", "") or None
-        monitor: _OfflineMonitor = runtime_settings.SETTINGS.monitor  # type: ignore[attr-defined]
-        urn = monitor.make_urn(parent or "", args.typ, args.name)
+        assert self.monitor is not None
+        urn = self.monitor.make_urn(parent or "", args.typ, args.name)
         wire = _wire_to_python(getattr(request, "object", None) or getattr(request, "properties", None))
         inputs = _plain(wire)
         region = self._region(args.typ, inputs, args.provider or "")
@@ -227,7 +229,7 @@ class _WaitForWholeSnapshot:
 
     The SDK's ``wait_for_rpcs`` drains outstanding outputs with ``asyncio.wait(FIRST_COMPLETED)``
     in a loop; every round re-registers callbacks on every pending task, so the cost grows with
-    the square of the number of outputs (half the preview's time at ~190 resources). Waiting for
+    the square of the number of outputs (a quarter of a warm run at ~190 resources). Waiting for
     the whole snapshot gives the same result (every task awaited, errors re-raised, new tasks
     picked up on the next round) in linear time.
     """
