@@ -7,7 +7,8 @@ UV := $(PYTHON) -m uv
 .PHONY: setup preview check test lint typecheck pytest bench services
 
 setup:
-	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
+		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
 	@$(UV) sync --frozen --compile-bytecode --quiet
 
 preview: setup
