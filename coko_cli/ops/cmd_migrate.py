@@ -29,7 +29,7 @@ from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.render import Output, short_td
 
 if TYPE_CHECKING:
-    from coko_cli.ops.migrate import MigrationResult
+    from coko_cli.ops.oneoff import OneOffResult
 
 HELP = f"""Run database migrations as one-off Fargate tasks, one database alias at a time.
 
@@ -41,14 +41,14 @@ alias that fails. Refuses to start while another migration task of the stack is 
 {EXIT_CODES} When a task ran to completion, the exit code is the container's own (e.g. 3 stays 3)."""
 
 
-def _summary(results: list[MigrationResult]) -> Table:
+def _summary(results: list[OneOffResult]) -> Table:
     table = Table(title="Migrations", title_justify="left")
     for column in ("Database", "Outcome", "Exit", "Seconds", "Task"):
         table.add_column(column)
     style = {"succeeded": "green", "skipped": "dim"}
     for r in results:
         table.add_row(
-            r.alias,
+            r.label,
             f"[{style.get(r.outcome, 'red')}]{r.outcome}[/]",
             "-" if r.outcome == "skipped" else str(r.exit_code),
             f"{r.seconds:.1f}",
@@ -78,7 +78,8 @@ def register(app: typer.Typer) -> None:
         as_json: AsJson = False,
     ) -> None:
         from coko_cli.ops import taskdefs
-        from coko_cli.ops.migrate import MigrationResult, MigrationRun, refuse_if_running
+        from coko_cli.ops.migrate import migration_task, refuse_if_running
+        from coko_cli.ops.oneoff import OneOffResult, OneOffRun, report_failure
         from coko_cli.ops.rollback import primary_task_definition
 
         aliases = list(dict.fromkeys(database or naming.DATABASE_ALIASES))
@@ -91,18 +92,18 @@ def register(app: typer.Typer) -> None:
         backend = target.services["backend"]
         definition = taskdefs.describe(clients.ecs, task_definition or primary_task_definition(backend))
         refuse_if_running(clients.ecs, target.cluster)
-        runner = MigrationRun(clients, config.stack, target.cluster, backend, definition, check, poll_interval, timeout, out)
-        results: list[MigrationResult] = []
+        runner = OneOffRun(clients, config.stack, target.cluster, backend, definition, poll_interval, timeout, out)
+        results: list[OneOffResult] = []
         for alias in aliases:
             if any(r.exit_code != 0 for r in results):
-                results.append(MigrationResult(alias, "skipped", 0))
+                results.append(OneOffResult(alias, "skipped", 0))
                 continue
-            result = runner.run(alias)
+            result = runner.run(migration_task(alias, check))
             results.append(result)
             if result.exit_code == 0:
                 out.note(f"[green]✓[/] {alias}: {'no unapplied migrations' if check else 'migrated'} ({result.seconds:.1f}s)")
             else:
-                _report_failure(out, result)
+                report_failure(out, result)
         failed = next((r for r in results if r.exit_code != 0), None)
         code = failed.exit_code if failed else 0
         out.emit_json(
@@ -113,7 +114,7 @@ def register(app: typer.Typer) -> None:
                 "taskDefinition": definition["taskDefinitionArn"],
                 "check": check,
                 "exitCode": code,
-                "results": [r.as_json() for r in results],
+                "results": [{"database": r.label, **r.as_json()} for r in results],
             }
         )
         if len(aliases) > 1:
@@ -121,24 +122,3 @@ def register(app: typer.Typer) -> None:
         if failed:
             raise typer.Exit(code)
         out.note(f"All {len(aliases)} database(s) {'are up to date' if check else 'migrated'} with {short_td(definition['taskDefinitionArn'])}.")
-
-
-def _report_failure(out: Output, result: MigrationResult) -> None:
-    """The reason and the log tail, on stderr, whatever the output mode."""
-    what = {
-        "failed-to-start": f"task failed to start ({result.stop_code or 'no task'}): {result.stopped_reason or 'no reason given'}",
-        "timed-out": f"timed out: {result.stopped_reason}",
-    }.get(
-        result.outcome,
-        f"container exited with code {result.container_exit_code}"
-        if result.container_exit_code is not None
-        else f"task stopped without an exit code ({result.stop_code}): {result.stopped_reason}",
-    )
-    out.error(f"{result.alias}: {what}")
-    if result.log_tail:
-        out.err.rule(f"last {len(result.log_tail)} log lines of {result.alias}", style="red")
-        for line in result.log_tail:
-            out.err.out(line, highlight=False)
-        out.err.rule(style="red")
-    elif result.task_arn:
-        out.err.print("  (no log lines were found for this task)")
