@@ -36,6 +36,7 @@ Cluster = Annotated[str | None, typer.Option(help="ECS cluster name or ARN, inst
 Services = Annotated[list[str] | None, typer.Option("--service", help="ROLE=NAME service override (repeatable), instead of discovery by tags.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (progress and errors stay on stderr).")]
 PollInterval = Annotated[float, typer.Option(min=0, help="Seconds between polls.")]
+TaskDefinition = Annotated[str | None, typer.Option(help="Task definition (family:revision or ARN) instead of the one the backend service runs.")]
 
 
 class RetryModeChoice(StrEnum):

@@ -23,8 +23,8 @@ from coko_cli.ops.cli import (
     RetryModeOpt,
     Services,
     Stack,
+    TaskDefinition,
     connect,
-    find,
     handle_errors,
     help_text,
 )
@@ -61,9 +61,7 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def collectstatic(
         stack: Stack,
-        task_definition: Annotated[
-            str | None, typer.Option(help="Task definition (family:revision or ARN) instead of the one the backend service runs.")
-        ] = None,
+        task_definition: TaskDefinition = None,
         timeout: Annotated[float, typer.Option(min=0, help="Seconds before the task is stopped (0: no limit).")] = 1800,
         poll_interval: PollInterval = 5,
         cluster: Cluster = None,
@@ -74,22 +72,19 @@ def register(app: typer.Typer) -> None:
         max_attempts: MaxAttempts = 8,
         as_json: AsJson = False,
     ) -> None:
-        from coko_cli.ops import taskdefs
-        from coko_cli.ops.oneoff import OneOffRun, report_failure
-        from coko_cli.ops.rollback import primary_task_definition
+        from coko_cli.ops.oneoff import backend_one_off, report_failure
 
         out = Output(as_json)
         config, clients = connect(stack, region, profile, retry_mode, max_attempts)
-        target = find(clients, config, ("backend",), cluster, service)
-        backend = target.services["backend"]
-        definition = taskdefs.describe(clients.ecs, task_definition or primary_task_definition(backend))
+        runner = backend_one_off(clients, config, cluster, service, task_definition, poll_interval, timeout, out)
+        definition = runner.task_definition
         task = collectstatic_task()
-        result = OneOffRun(clients, config.stack, target.cluster, backend, definition, poll_interval, timeout, out).run(task)
+        result = runner.run(task)
         out.emit_json(
             {
                 "stack": config.stack,
-                "cluster": target.cluster,
-                "service": backend["serviceName"],
+                "cluster": runner.cluster,
+                "service": runner.service["serviceName"],
                 "taskDefinition": definition["taskDefinitionArn"],
                 "command": list(task.command),
                 **result.as_json(),

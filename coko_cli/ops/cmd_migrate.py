@@ -20,8 +20,8 @@ from coko_cli.ops.cli import (
     RetryModeOpt,
     Services,
     Stack,
+    TaskDefinition,
     connect,
-    find,
     handle_errors,
     help_text,
 )
@@ -64,9 +64,7 @@ def register(app: typer.Typer) -> None:
         stack: Stack,
         database: Annotated[list[str] | None, typer.Option(help=f"Database alias (repeatable; default all: {', '.join(naming.DATABASE_ALIASES)}).")] = None,
         check: Annotated[bool, typer.Option("--check", help="Only check for unapplied migrations (migrate_alias ALIAS --check).")] = False,
-        task_definition: Annotated[
-            str | None, typer.Option(help="Task definition (family:revision or ARN) instead of the one the backend service runs.")
-        ] = None,
+        task_definition: TaskDefinition = None,
         timeout: Annotated[float, typer.Option(min=0, help="Seconds per alias before the task is stopped (0: no limit).")] = 1800,
         poll_interval: PollInterval = 5,
         cluster: Cluster = None,
@@ -77,10 +75,8 @@ def register(app: typer.Typer) -> None:
         max_attempts: MaxAttempts = 8,
         as_json: AsJson = False,
     ) -> None:
-        from coko_cli.ops import taskdefs
         from coko_cli.ops.migrate import migration_task, refuse_if_running
-        from coko_cli.ops.oneoff import OneOffResult, OneOffRun, report_failure
-        from coko_cli.ops.rollback import primary_task_definition
+        from coko_cli.ops.oneoff import OneOffResult, backend_one_off, report_failure
 
         aliases = list(dict.fromkeys(database or naming.DATABASE_ALIASES))
         unknown = [a for a in aliases if a not in naming.DATABASE_ALIASES]
@@ -88,11 +84,9 @@ def register(app: typer.Typer) -> None:
             raise OpsError(f"unknown database alias {', '.join(unknown)} (known: {', '.join(naming.DATABASE_ALIASES)})", Exit.USAGE)
         out = Output(as_json)
         config, clients = connect(stack, region, profile, retry_mode, max_attempts)
-        target = find(clients, config, ("backend",), cluster, service)
-        backend = target.services["backend"]
-        definition = taskdefs.describe(clients.ecs, task_definition or primary_task_definition(backend))
-        refuse_if_running(clients.ecs, target.cluster)
-        runner = OneOffRun(clients, config.stack, target.cluster, backend, definition, poll_interval, timeout, out)
+        runner = backend_one_off(clients, config, cluster, service, task_definition, poll_interval, timeout, out)
+        definition = runner.task_definition
+        refuse_if_running(clients.ecs, runner.cluster)
         results: list[OneOffResult] = []
         for alias in aliases:
             if any(r.exit_code != 0 for r in results):
@@ -109,8 +103,8 @@ def register(app: typer.Typer) -> None:
         out.emit_json(
             {
                 "stack": config.stack,
-                "cluster": target.cluster,
-                "service": backend["serviceName"],
+                "cluster": runner.cluster,
+                "service": runner.service["serviceName"],
                 "taskDefinition": definition["taskDefinitionArn"],
                 "check": check,
                 "exitCode": code,

@@ -22,6 +22,8 @@ from coko_cli.ops.render import Output, short_td
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
 
+    from stacks.config import StackConfig
+
 PURPOSE_TAG = "coko:purpose"
 
 
@@ -238,3 +240,24 @@ def report_failure(out: Output, result: OneOffResult) -> None:
         out.err.rule(style="red")
     elif result.task_arn:
         out.err.print("  (no log lines were found for this task)")
+
+
+def backend_one_off(
+    clients: Clients,
+    config: StackConfig,
+    cluster: str | None,
+    services: list[str] | None,
+    task_definition: str | None,
+    poll_interval: float,
+    timeout: float,
+    out: Output,
+) -> OneOffRun:
+    """A runner shaped like the backend service: its network, and its live task definition unless one is given."""
+    from coko_cli.ops import taskdefs
+    from coko_cli.ops.cli import find
+    from coko_cli.ops.rollback import primary_task_definition
+
+    target = find(clients, config, ("backend",), cluster, services)
+    backend = target.services["backend"]
+    definition = taskdefs.describe(clients.ecs, task_definition or primary_task_definition(backend))
+    return OneOffRun(clients, config.stack, target.cluster, backend, definition, poll_interval, timeout, out)
