@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from coko_cli.errors import EXIT_FAILED, EXIT_USAGE, fail
 from stacks.config import ConfigError
+
+if TYPE_CHECKING:  # the runner imports the Pulumi SDK: load it only when a preview runs
+    from coko_cli.offline.runner import StackPreview
 
 MODES = ("preview", "up")
 
@@ -30,7 +33,7 @@ def select_stacks(stacks: list[str], all_stacks: bool) -> list[str]:
     return chosen
 
 
-def run_previews(stacks: list[str], mode: str) -> list:  # type: ignore[type-arg]
+def run_previews(stacks: list[str], mode: str) -> list[StackPreview]:
     """Run and turn every expected failure into one message and exit code 2 (config) or 1 (program)."""
     from coko_cli.offline.runner import PreviewError, run_stacks
 
