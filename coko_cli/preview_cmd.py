@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from coko_cli.errors import EXIT_FAILED, EXIT_USAGE, fail
-from stacks.config import ConfigError
+from stacks.config_source import ConfigError
 
 if TYPE_CHECKING:  # the runner imports the Pulumi SDK: load it only when a preview runs
     from coko_cli.offline.runner import StackPreview

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 @dataclass(frozen=True)
 class AppClusterArgs:
-    """``cluster_name`` is the physical name the ops CLI looks up (coko_cli.naming.cluster_name)."""
+    """``cluster_name`` is the physical name the ops CLI looks up (coko_contract.names.cluster_name)."""
 
     cluster_name: str
     container_insights: Literal["enabled", "enhanced"] = "enhanced"

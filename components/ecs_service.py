@@ -69,7 +69,7 @@ class LoadBalancing:
 
 @dataclass(frozen=True)
 class AppServiceArgs:
-    """Flat inputs for one service; names come from coko_cli.naming so the ops CLI finds them."""
+    """Flat inputs for one service; names come from coko_contract.names so the ops CLI finds them."""
 
     role: str
     region: str
@@ -115,8 +115,6 @@ class AppServiceArgs:
             raise ValueError(f"{self.role}: the image serves three roles; each needs an explicit command")
         if not 2 <= self.stop_timeout_seconds <= 120:
             raise ValueError("Fargate stop timeout is 2..120 seconds")
-        if self.scaling and not self.scaling.min_count <= self.desired_count <= self.scaling.max_count:
-            raise ValueError(f"{self.role}: desired count {self.desired_count} is outside {self.scaling.min_count}..{self.scaling.max_count}")
         names = [str(e["name"]) for e in self.environment]
         secret_names = {str(s["name"]) for s in self.secrets}
         if overlap := secret_names & set(names):

@@ -13,13 +13,14 @@ from typing import Any
 
 import pulumi
 
-from coko_cli import naming
+from coko_contract import names as naming
 from components.app_env import ContainerEnv, build_container_env, load_contract
 from components.cluster import AppCluster, AppClusterArgs
 from components.ecs_service import AppService, AppServiceArgs, LoadBalancing, RollingUpdate, Scaling
 from components.registry import AppImage, AppImageArgs, git_image_tag
 from components.task_roles import TaskRoles, TaskRolesArgs
-from stacks.config import PROJECT_ROOT, StackConfig
+from stacks.config import StackConfig
+from stacks.config_source import PROJECT_ROOT
 from stacks.regional import Regional
 
 # What the image provides (app/bin, app/Dockerfile); tests check these against the app tree.
@@ -174,14 +175,14 @@ def build_compute(
                 command=COMMANDS[role],
                 cpu=svc.cpu,
                 memory=svc.memory,
-                desired_count=svc.desired_count,
+                desired_count=svc.min_count,
                 subnet_ids=regional.network.private_subnet_ids,
                 security_group_id=regional.app_security_group_id,
                 execution_role_arn=roles.execution_role_arn,
                 task_role_arn=roles.task_role_arn,
                 environment=env.environment,
                 secrets=env.secrets,
-                rolling_update=RollingUpdate.one_extra_task(svc.desired_count) if scales else RollingUpdate.stop_then_start(),
+                rolling_update=RollingUpdate.one_extra_task(svc.min_count) if scales else RollingUpdate.stop_then_start(),
                 log_retention_days=cfg.services.log_retention_days,
                 user=APP_USER,
                 kms_key_arn=kms_arn,

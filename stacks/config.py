@@ -1,32 +1,22 @@
-"""Typed stack configuration: one pydantic model for the program and the CLI.
+"""Typed stack configuration: the one pydantic model of every ``coko:`` setting.
 
-Pulumi hands the program flat ``namespace:key`` values (objects as JSON strings); the CLI
-reads the same keys from ``Pulumi.<stack>.yaml``. Both go through :func:`parse_config`, so a
-typo or an unsafe value is reported the same way before any resource is declared.
+Each default and bound lives here and nowhere else: components take these sub-models (or plain
+values without defaults). Reading files and engine config is :mod:`stacks.config_source`.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
-import os
 import re
 from collections.abc import Mapping
 from functools import partial
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-PROJECT = "coko"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def project_root() -> Path:
-    """Where Pulumi.yaml and the stack files live; COKO_PROJECT_ROOT points elsewhere (tests, forks)."""
-    return Path(os.environ.get("COKO_PROJECT_ROOT") or PROJECT_ROOT)
+from coko_contract import names
+from coko_contract.names import PROJECT
 
 # The secrets the app needs; each must be a `secure:` value in the stack file.
 REQUIRED_SECRETS: dict[str, str] = {
@@ -62,14 +52,6 @@ SEARCH_FAMILIES = {"t3", "m5", "m6g", "r5", "r6g", "c5", "c6g"}
 _WINDOW = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 _DAY_WINDOW = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-class ConfigError(Exception):
-    """A stack file that cannot be deployed; ``problems`` holds one line per mistake."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 class _Model(BaseModel):
@@ -244,21 +226,30 @@ class StorageConfig(_Model):
 
 
 class ServiceConfig(_Model):
-    """One ECS service (backend, worker or scheduler)."""
+    """One ECS service (backend, worker or scheduler).
 
-    desired_count: int = Field(ge=1)
-    min_count: int = Field(ge=1)
-    max_count: int = Field(ge=1)
+    Autoscaling owns the running count: the service starts with ``minCount`` tasks and scales
+    between ``minCount`` and ``maxCount``. There is no desired count to set (it would be
+    ignored after creation); raise ``minCount`` to run more tasks now.
+    """
+
+    min_count: int = Field(ge=1, description="tasks at creation and the autoscaling floor")
+    max_count: int = Field(ge=1, description="the autoscaling ceiling")
     cpu: int = 512
     memory: int = 1024
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_desired_count(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and ("desiredCount" in data or "desired_count" in data):
+            raise ValueError("desiredCount is not a setting: autoscaling owns the running count; set minCount (the count at creation and the floor) and maxCount")
+        return data
 
     @model_validator(mode="after")
     def _counts(self) -> ServiceConfig:
         problems = []
         if self.min_count > self.max_count:
             problems.append(f"minCount ({self.min_count}) is above maxCount ({self.max_count})")
-        elif not self.min_count <= self.desired_count <= self.max_count:
-            problems.append(f"desiredCount ({self.desired_count}) is outside minCount..maxCount ({self.min_count}..{self.max_count})")
         if self.cpu not in FARGATE_MEMORY:
             problems.append(f"cpu {self.cpu} is not a Fargate size ({', '.join(map(str, FARGATE_MEMORY))})")
         elif self.memory not in FARGATE_MEMORY[self.cpu]:
@@ -270,20 +261,24 @@ class ServiceConfig(_Model):
 
 
 class ServicesConfig(_Model):
-    """The three roles of the one image; replica counts from the seed."""
+    """The three roles of the one image; task counts from the seed (3 backend, 2 workers, 1 beat).
+    Per role: minCount (tasks at creation and the autoscaling floor), maxCount, cpu, memory.
+    There is no desiredCount: autoscaling owns the running count."""
 
-    backend: ServiceConfig = ServiceConfig(desired_count=3, min_count=3, max_count=10, cpu=512, memory=1024)
-    worker: ServiceConfig = ServiceConfig(desired_count=2, min_count=2, max_count=6, cpu=512, memory=1024)
-    scheduler: ServiceConfig = ServiceConfig(desired_count=1, min_count=1, max_count=1, cpu=256, memory=512)
+    backend: ServiceConfig = ServiceConfig(min_count=3, max_count=10, cpu=512, memory=1024)
+    worker: ServiceConfig = ServiceConfig(min_count=2, max_count=6, cpu=512, memory=1024)
+    scheduler: ServiceConfig = ServiceConfig(min_count=1, max_count=1, cpu=256, memory=512)
     log_retention_days: RetentionDays = 30
-
 
     @field_validator("scheduler")
     @classmethod
     def _one_beat(cls, value: ServiceConfig) -> ServiceConfig:
-        if (value.desired_count, value.min_count, value.max_count) != (1, 1, 1):
-            raise ValueError("Celery beat must run exactly one task: desiredCount, minCount and maxCount must all be 1")
+        if (value.min_count, value.max_count) != (1, 1):
+            raise ValueError("Celery beat must run exactly one task: minCount and maxCount must both be 1")
         return value
+
+    def of(self, role: str) -> ServiceConfig:
+        return {"backend": self.backend, "worker": self.worker, "scheduler": self.scheduler}[role]
 
 
 class AutoscalingConfig(_Model):
@@ -349,8 +344,27 @@ class MonitoringConfig(_Model):
     error_rate_per_second: float = 0.1
     p95_latency_seconds: float = 1.0
     db_connections: int = 80
-    memory_percent: float = 90.0
-    storage_percent: float = 80.0
+    memory_percent: float = Field(90.0, gt=0, lt=100)
+    cpu_percent: float = Field(90.0, gt=0, lt=100)
+    storage_percent: float = Field(80.0, gt=0, lt=100)
+
+
+class DisasterRecoveryConfig(_Model):
+    """Cross-region recovery. The primary replicates its database credentials, media and backups
+    to the secondary stack's region; the secondary alarms when its replica falls behind."""
+
+    secondary_stack: str | None = Field(None, description="primary only: the secondary's stack name (its physical names are derived from it)")
+    secondary_region: str | None = Field(None, description="primary only: the secondary's region")
+    replicate: bool = Field(True, description="primary only: false only for the first deployment, before the secondary exists (see docs/failover.md)")
+    replica_lag_alarm_seconds: int = Field(60, ge=1, le=3600, description="secondary: ReplicaLag alarm threshold (the RPO guard)")
+    backup_retention_days: int = Field(35, ge=7, le=35 * 3, description="AWS Backup: days each recovery point (and its cross-region copy) is kept")
+
+    @field_validator("secondary_stack")
+    @classmethod
+    def _stack_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z][a-z0-9-]{0,19}", value):
+            raise ValueError(f"{value!r} is not a stack name (lowercase letters, digits and '-', at most 20)")
+        return value
 
 
 class StackConfig(_Model):
@@ -361,7 +375,8 @@ class StackConfig(_Model):
     role: Literal["primary", "secondary"] = Field(description="primary owns the writable database; secondary runs a read replica")
     environment: str = Field("production", description="passed to the app as ENVIRONMENT")
     owner: str = Field("platform", description="Owner tag on every resource")
-    primary_stack: str | None = Field(None, description="secondary only: the primary's stack (org/coko/production) for the StackReference")
+    cloud: Literal["aws"] = Field("aws", description="which cloud the stack deploys to (chooses the stack builder)")
+    primary_stack: str | None = Field(None, description="secondary only: the primary's fully qualified stack, <org>/coko/<stack>, for the StackReference")
     domain: DomainConfig = DomainConfig()
     network: NetworkConfig = NetworkConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -374,6 +389,7 @@ class StackConfig(_Model):
     cdn: CdnConfig = CdnConfig()
     waf: WafConfig = WafConfig()
     monitoring: MonitoringConfig = MonitoringConfig()
+    disaster_recovery: DisasterRecoveryConfig = DisasterRecoveryConfig()
     secret_keys: frozenset[str] = Field(default=frozenset(), exclude=True)
 
     @property
@@ -381,12 +397,20 @@ class StackConfig(_Model):
         return self.role == "primary"
 
     @property
+    def name(self) -> str:
+        """``coko-<stack>``: the prefix of every resource name of this stack."""
+        return names.prefix(self.stack)
+
+    @property
     def tags(self) -> dict[str, str]:
         """Tags on every taggable resource; the ops CLI finds services by them."""
-        return {"Project": PROJECT, "Stack": self.stack, "RegionRole": self.role, "Owner": self.owner, "ManagedBy": "pulumi"}
+        return names.stack_tags(self.stack, self.role, self.owner)
 
 
-def _role_problems(data: Mapping[str, Any]) -> list[str]:
+_STACK_REF = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_.-]*/{PROJECT}/[A-Za-z0-9_.-]+$")
+
+
+def role_problems(data: Mapping[str, Any]) -> list[str]:
     """Region and cross-stack rules, checked on the raw values so they show beside field errors."""
     region, role = data.get("region"), data.get("role")
     if region is None:
@@ -395,115 +419,22 @@ def _role_problems(data: Mapping[str, Any]) -> list[str]:
     if role in ALLOWED_REGIONS and region not in ALLOWED_REGIONS[role]:
         allowed = ", ".join(sorted(ALLOWED_REGIONS[role]))
         problems.append(f"aws:region: {region!r} is not allowed for a {role} stack (allowed: {allowed})")
-    if role == "secondary" and not data.get("primaryStack"):
-        problems.append(f"{PROJECT}:primaryStack: a secondary stack needs it (e.g. organization/coko/production) to find the source database")
-    if role == "primary" and data.get("primaryStack"):
+    primary_stack = data.get("primaryStack")
+    example = f"set it to <org>/{PROJECT}/production, where <org> is your Pulumi organization (or `organization` on a self-managed backend)"
+    if role == "secondary" and not primary_stack:
+        problems.append(f"{PROJECT}:primaryStack: a secondary stack needs it to find the source database; {example}")
+    elif role == "secondary" and not (isinstance(primary_stack, str) and _STACK_REF.match(primary_stack)):
+        problems.append(f"{PROJECT}:primaryStack: {primary_stack!r} is not a fully qualified stack name; {example}")
+    if role == "primary" and primary_stack:
         problems.append(f"{PROJECT}:primaryStack: only a secondary stack refers to a primary")
+    dr = data.get("disasterRecovery")
+    if isinstance(dr, Mapping):
+        given = {key for key in ("secondaryStack", "secondaryRegion") if dr.get(key)}
+        if role == "secondary" and given:
+            problems.append(f"{PROJECT}:disasterRecovery: {', '.join(sorted(given))} belong to the primary stack's file")
+        elif role == "primary" and len(given) == 1:
+            problems.append(f"{PROJECT}:disasterRecovery: secondaryStack and secondaryRegion go together")
+        secondary_region = dr.get("secondaryRegion")
+        if role == "primary" and secondary_region and secondary_region not in ALLOWED_REGIONS["secondary"]:
+            problems.append(f"{PROJECT}:disasterRecovery.secondaryRegion: {secondary_region!r} is not a secondary region ({', '.join(sorted(ALLOWED_REGIONS['secondary']))})")
     return problems
-
-
-def _format_loc(loc: tuple[int | str, ...]) -> str:
-    """('network', 'cidr') -> 'coko:network.cidr'; list indexes as [i]."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    head, _, rest = out.partition(".")
-    key = "aws:region" if head == "region" else f"{PROJECT}:{head}"
-    return key + ("." + rest if rest else "")
-
-
-def _problem_text(error: Any) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown setting (check the spelling against the README's config reference)"
-    if error["type"] == "missing":
-        return "required setting is missing"
-    message: str = error["msg"]
-    return message.removeprefix("Value error, ")
-
-
-def parse_config(stack: str, raw: Mapping[str, Any], secret_keys: set[str], source: str) -> StackConfig:
-    """Validate flat ``ns:key`` config; raise ConfigError with one line per problem."""
-    problems: list[str] = []
-    data: dict[str, Any] = {"stack": stack, "secretKeys": frozenset()}
-    declared_secrets: set[str] = set()
-    for key, value in raw.items():
-        namespace, _, name = key.partition(":")
-        if key == "aws:region":
-            data["region"] = value
-        elif namespace == PROJECT and name in SECRET_KEYS:
-            if key not in secret_keys:
-                problems.append(f"{source}: {key}: must be a secret; run `pulumi config set --secret {key} <value> -s {stack}`")
-            declared_secrets.add(name)
-        elif namespace == PROJECT:
-            data[name] = value
-        elif namespace in {"aws", "docker", "digitalocean", "pulumi"}:
-            continue  # provider settings belong to the providers
-        else:
-            problems.append(f"{source}: {key}: unknown config namespace {namespace!r} (project settings live under {PROJECT}:)")
-    for name in sorted(set(REQUIRED_SECRETS) - declared_secrets):
-        problems.append(f"{source}: {PROJECT}:{name}: required secret ({REQUIRED_SECRETS[name]}) is missing; run `pulumi config set --secret {PROJECT}:{name} <value> -s {stack}`")
-    problems += [f"{source}: {line}" for line in _role_problems(data)]
-    try:
-        config = StackConfig.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = _format_loc(tuple(error["loc"]))
-            line = f"{source}: {loc}: {_problem_text(error)}"
-            if line not in problems and loc != "aws:region":
-                problems.append(line)
-        raise ConfigError(problems) from None
-    if problems:
-        raise ConfigError(problems)
-    return config.model_copy(update={"secret_keys": frozenset(declared_secrets)})
-
-
-def stack_file(stack: str, root: Path | None = None) -> Path:
-    return (root or project_root()) / f"Pulumi.{stack}.yaml"
-
-
-def read_stack_file(stack: str, root: Path | None = None) -> tuple[dict[str, Any], set[str]]:
-    """Flat config and secret keys from Pulumi.<stack>.yaml, as the Pulumi engine would pass them."""
-    root = root or project_root()
-    path = stack_file(stack, root)
-    if not path.is_file():
-        known = sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in root.glob("Pulumi.*.yaml"))
-        raise ConfigError([f"{path.name}: no such stack file (known stacks: {', '.join(known) or 'none'})"])
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError([f"{path.name}: not valid YAML: {exc}"]) from None
-    config = document.get("config") or {}
-    if not isinstance(config, dict):
-        raise ConfigError([f"{path.name}: config: must be a mapping of settings"])
-    raw: dict[str, Any] = {}
-    secrets: set[str] = set()
-    for key, value in config.items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            secrets.add(key)
-            raw[key] = value["secure"]
-        else:
-            raw[key] = value
-    return raw, secrets
-
-
-def load_stack_file(stack: str, root: Path | None = None) -> StackConfig:
-    """The CLI's entry: validate Pulumi.<stack>.yaml without Pulumi."""
-    raw, secrets = read_stack_file(stack, root)
-    return parse_config(stack, raw, secrets, stack_file(stack, root).name)
-
-
-def decode_engine_config(raw: Mapping[str, str]) -> dict[str, Any]:
-    """Pulumi passes structured values as JSON strings; decode those, keep scalars as text."""
-    decoded: dict[str, Any] = {}
-    for key, value in raw.items():
-        if isinstance(value, str) and value[:1] in "{[":
-            try:
-                decoded[key] = json.loads(value)
-                continue
-            except json.JSONDecodeError:
-                pass
-        decoded[key] = value
-    return decoded

@@ -14,7 +14,7 @@ from typing import Any
 
 import pulumi
 
-from coko_cli.naming import SERVICE_ROLES, cluster_name, service_name
+from coko_contract.names import SERVICE_ROLES, cluster_name, service_name
 from components.cdn import Cdn, CdnArgs, Ttl
 from components.certificates import EdgeCertificates, EdgeCertificatesArgs
 from components.dns import EdgeRecords, EdgeRecordsArgs

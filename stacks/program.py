@@ -5,7 +5,9 @@ from __future__ import annotations
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from stacks.config import PROJECT, SECRET_KEYS, ConfigError, StackConfig, decode_engine_config, parse_config
+from coko_contract.names import PROJECT
+from stacks.config import SECRET_KEYS, StackConfig
+from stacks.config_source import ConfigError, decode_engine_config, parse_config
 
 
 def load_config() -> StackConfig:

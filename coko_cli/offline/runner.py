@@ -31,7 +31,9 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from coko_cli.offline import mocks
-from stacks.config import PROJECT, StackConfig, load_stack_file, project_root, read_stack_file
+from coko_contract.names import PROJECT
+from stacks.config import StackConfig
+from stacks.config_source import load_stack_file, project_root, read_stack_file
 
 Mode = Literal["preview", "up"]
 SECRET = "[secret]"

@@ -58,7 +58,7 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        from stacks.config import ConfigError
+        from stacks.config_source import ConfigError
 
         out = Output(as_json=bool(kwargs.get("as_json")))
         try:
@@ -79,7 +79,7 @@ def handle_errors(func: F) -> F:
 
 def connect(stack: str, region: str | None, profile: str | None, retry_mode: RetryModeChoice | str, max_attempts: int) -> tuple[StackConfig, Clients]:
     from coko_cli.ops.aws import AwsOptions, make_clients
-    from stacks.config import load_stack_file
+    from stacks.config_source import load_stack_file
 
     config = load_stack_file(stack)
     options = AwsOptions(region=region or config.region, profile=profile, retry_mode=RetryModeChoice(retry_mode).value, max_attempts=max_attempts)  # type: ignore[arg-type]

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from coko_cli import naming
 from coko_cli.ops.cli import (
     EXIT_CODES,
     AsJson,
@@ -27,6 +26,7 @@ from coko_cli.ops.cli import (
 )
 from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.render import Output, short_td
+from coko_contract import names as naming
 
 if TYPE_CHECKING:
     from coko_cli.ops.oneoff import OneOffResult

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from coko_cli import naming
 from coko_cli.ops.cli import (
     EXIT_CODES,
     AsJson,
@@ -24,6 +23,7 @@ from coko_cli.ops.cli import (
     help_text,
 )
 from coko_cli.ops.render import Output
+from coko_contract import names as naming
 
 HELP = f"""List the task-definition revisions of backend, worker and scheduler, newest first.
 

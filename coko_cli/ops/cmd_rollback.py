@@ -8,7 +8,6 @@ import click
 import typer
 from rich.table import Table
 
-from coko_cli import naming
 from coko_cli.ops.cli import (
     EXIT_CODES,
     AsJson,
@@ -28,6 +27,7 @@ from coko_cli.ops.cli import (
 )
 from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.render import Output, short_image
+from coko_contract import names as naming
 
 if TYPE_CHECKING:
     from coko_cli.ops import rollback

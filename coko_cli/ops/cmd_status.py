@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from coko_cli import naming
 from coko_cli.ops.cli import (
     EXIT_CODES,
     AsJson,
@@ -25,6 +24,7 @@ from coko_cli.ops.cli import (
 )
 from coko_cli.ops.errors import Exit
 from coko_cli.ops.render import Output
+from coko_contract import names as naming
 
 HELP = f"""Show each service's desired/running/pending counts, its deployments with their rollout
 state, and the latest service events.

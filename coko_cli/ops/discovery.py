@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from coko_cli import naming
 from coko_cli.ops.aws import Exit, OpsError, aws_errors
+from coko_contract import names as naming
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
@@ -37,7 +37,7 @@ def _tags(resource: dict[str, Any]) -> dict[str, str]:
 
 
 def _is_stack(tags: dict[str, str], stack: str) -> bool:
-    return tags.get(naming.TAG_PROJECT) == "coko" and tags.get(naming.TAG_STACK) == stack
+    return tags.get(naming.TAG_PROJECT) == naming.PROJECT and tags.get(naming.TAG_STACK) == stack
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

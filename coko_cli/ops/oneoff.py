@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from coko_cli import naming
 from coko_cli.ops.aws import Clients, Exit, OpsError, aws_errors
 from coko_cli.ops.logs import LogFollower, log_location
 from coko_cli.ops.render import Output, short_td
+from coko_contract import names as naming
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
@@ -99,7 +99,7 @@ def run_task_request(stack: str, cluster: str, service: dict[str, Any], task_def
         "tags": [
             {"key": PURPOSE_TAG, "value": task.purpose},
             *({"key": k, "value": v} for k, v in task.tags),
-            {"key": naming.TAG_PROJECT, "value": "coko"},
+            {"key": naming.TAG_PROJECT, "value": naming.PROJECT},
             {"key": naming.TAG_STACK, "value": stack},
         ],
     }

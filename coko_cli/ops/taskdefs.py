@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from coko_cli import naming
 from coko_cli.ops.aws import aws_errors
+from coko_contract import names as naming
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from coko_cli.main import app
 from coko_cli.offline.runner import PLACEHOLDER_PREFIX, UNKNOWN, StackPreview
-from stacks.config import PROJECT_ROOT
+from stacks.config_source import PROJECT_ROOT
 
 runner = CliRunner()
 
@@ -107,7 +107,7 @@ def _project_copy(tmp_path: Path) -> Path:
 def test_bad_stack_file_exits_2_listing_every_problem_without_traceback(tmp_path: Path) -> None:
     root = _project_copy(tmp_path)
     path = root / "Pulumi.production.yaml"
-    text = path.read_text().replace("cidr: 10.0.0.0/16", "cidr: 10.0.0/16").replace("backend: {desiredCount: 3,", "backend: {desiredCount: 0,")
+    text = path.read_text().replace("cidr: 10.0.0.0/16", "cidr: 10.0.0/16").replace("backend: {minCount: 3,", "backend: {minCount: 0,")
     path.write_text(text)
     env = {**os.environ, "COKO_PROJECT_ROOT": str(root)}
     result = subprocess.run([sys.executable, "-m", "coko_cli.main", "preview", "production"], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT)
@@ -115,7 +115,7 @@ def test_bad_stack_file_exits_2_listing_every_problem_without_traceback(tmp_path
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2, result.stderr
     assert any("Pulumi.production.yaml: coko:network.cidr: invalid CIDR" in line for line in lines)
-    assert any("coko:services.backend.desiredCount" in line for line in lines)
+    assert any("coko:services.backend.minCount" in line for line in lines)
     assert "Traceback" not in result.stderr + result.stdout
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from coko_cli.offline.runner import StackPreview, run_stack, run_stacks
-from stacks.config import PROJECT_ROOT
+from stacks.config_source import PROJECT_ROOT
 from tests.conftest import STACKS, of_type, one
 
 RECORD = "aws:route53/record:Record"

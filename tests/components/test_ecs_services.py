@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from coko_cli import naming
 from coko_cli.offline.runner import StackPreview
+from coko_contract import names as naming
 from components.ecs_service import RollingUpdate
-from stacks.config import load_stack_file
+from stacks.config_source import load_stack_file
 from tests.components.compute_helpers import ROLES, container, services, task_definitions
 from tests.conftest import STACKS, of_type, one
 
@@ -58,7 +58,7 @@ def test_backend_and_worker_roll_one_extra_task_at_a_time(up: dict[str, StackPre
     cfg = load_stack_file(stack)
     for role in ("backend", "worker"):
         svc = services(up[stack])[role].inputs
-        desired = getattr(cfg.services, role).desired_count
+        desired = cfg.services.of(role).min_count
         assert svc["deploymentMinimumHealthyPercent"] == 100
         assert desired * svc["deploymentMaximumPercent"] // 100 == desired + 1
 

@@ -14,7 +14,7 @@ import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.app_env import CONTRACT_PATH, EnvContractError, build_container_env, load_contract, secret_arn
-from stacks.config import PROJECT_ROOT, load_stack_file
+from stacks.config_source import PROJECT_ROOT, load_stack_file
 from tests.components.compute_helpers import ROLES, container
 from tests.conftest import STACKS
 

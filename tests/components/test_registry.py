@@ -12,7 +12,7 @@ import pytest
 from coko_cli.offline.runner import StackPreview
 from components.registry import AppImageArgs, git_image_tag
 from stacks.compute import image_tag
-from stacks.config import load_stack_file
+from stacks.config_source import load_stack_file
 from tests.components.compute_helpers import ROLES, container
 from tests.conftest import STACKS, of_type, one
 

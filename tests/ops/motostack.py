@@ -22,7 +22,7 @@ import boto3
 from moto.ecs.models import EC2ContainerServiceBackend
 from moto.logs.models import logs_backends
 
-from coko_cli import naming
+from coko_contract import names as naming
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-3"  # Pulumi.production.yaml's aws:region

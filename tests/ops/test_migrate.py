@@ -7,7 +7,7 @@ import json
 import boto3
 from moto.moto_api import state_manager
 
-from coko_cli import naming
+from coko_contract import names as naming
 from tests.ops.conftest import REGION, EcsSim, Stack, coko, ecs_backend
 
 FAST = ("--poll-interval", "0.01")

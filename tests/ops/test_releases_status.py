@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from coko_cli import naming
+from coko_contract import names as naming
 from tests.ops.conftest import EcsSim, Stack, coko, deploy_stack, ecs_backend
 
 

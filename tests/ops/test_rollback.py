@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from coko_cli import naming
+from coko_contract import names as naming
 from tests.ops.conftest import REPO, EcsSim, Stack, coko, deploy_stack, digest
 
 FAST = ("--poll-interval", "0")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from stacks.config import ConfigError, load_stack_file, parse_config, read_stack_file
+from stacks.config_source import ConfigError, load_stack_file, parse_config, read_stack_file
 
 SOURCE = "Pulumi.production.yaml"
 
@@ -30,9 +30,9 @@ def test_both_stack_files_load_with_the_seed_numbers() -> None:
     capetown = load_stack_file("capetown")
     assert (production.region, production.role) == ("eu-west-3", "primary")
     assert (capetown.region, capetown.role) == ("af-south-1", "secondary")
-    assert production.services.backend.desired_count == 3
-    assert production.services.worker.desired_count == 2
-    assert production.services.scheduler.desired_count == 1
+    assert production.services.backend.min_count == 3
+    assert production.services.worker.min_count == 2
+    assert production.services.scheduler.min_count == 1
     assert production.database.backup_retention_days == 7
     assert production.database.backup_window == "03:00-04:00"
     assert production.database.maintenance_window == "sun:04:00-sun:05:00"
@@ -74,6 +74,16 @@ def _plain_secret(raw: dict[str, Any], secrets: set[str]) -> None:
     secrets.discard("coko:djangoSecretKey")
 
 
+def _sets(*pairs: tuple[str, Any]) -> Any:
+    """Several settings at once (a secondary stack needs role, region and primaryStack together)."""
+
+    def mutate(raw: dict[str, Any], secrets: set[str]) -> None:
+        for path, value in pairs:
+            _set(path, value)(raw, secrets)
+
+    return mutate
+
+
 BAD_INPUTS = [
     ("bad CIDR", _set("coko:network.cidr", "10.0.0/16"), "coko:network.cidr", "invalid CIDR"),
     ("public VPC range", _set("coko:network.cidr", "8.8.0.0/16"), "coko:network.cidr", "private IPv4"),
@@ -82,9 +92,15 @@ BAD_INPUTS = [
     ("one AZ", _set("coko:network.azCount", 1), "coko:network.azCount", "greater than or equal to 2"),
     ("subnet count vs AZs", _set("coko:network.publicSubnets", ["10.0.1.0/24", "10.0.2.0/24"]), "coko:network", "one per AZ"),
     ("bad NAT strategy", _set("coko:network.natStrategy", "none"), "coko:network.natStrategy", "per-az"),
-    ("desired count below 1", _set("coko:services.worker.desiredCount", 0), "coko:services.worker.desiredCount", "greater than or equal to 1"),
-    ("scheduler count not 1", _set("coko:services.scheduler", {"desiredCount": 2, "minCount": 2, "maxCount": 2}), "coko:services.scheduler", "exactly one"),
-    ("desired outside min..max", _set("coko:services.backend.desiredCount", 20), "coko:services.backend", "outside minCount..maxCount"),
+    ("min count below 1", _set("coko:services.worker.minCount", 0), "coko:services.worker.minCount", "greater than or equal to 1"),
+    ("scheduler count not 1", _set("coko:services.scheduler", {"minCount": 2, "maxCount": 2}), "coko:services.scheduler", "exactly one"),
+    ("min above max", _set("coko:services.backend.minCount", 20), "coko:services.backend", "above maxCount"),
+    ("desired count is not a setting", _set("coko:services.backend.desiredCount", 4), "coko:services.backend", "autoscaling owns the running count"),
+    ("DigitalOcean key in an AWS stack", _set("digitalocean:token", "dop_v1_x"), "digitalocean:token", "deploys to aws"),
+    ("unknown cloud", _set("coko:cloud", "gcp"), "coko:cloud", "'aws'"),
+    ("malformed primaryStack", _sets(("coko:role", "secondary"), ("aws:region", "af-south-1"), ("coko:primaryStack", "production")), "coko:primaryStack", "<org>/coko/production"),
+    ("missing primaryStack", _sets(("coko:role", "secondary"), ("aws:region", "af-south-1")), "coko:primaryStack", "needs it"),
+    ("half a DR target", _set("coko:disasterRecovery", {"secondaryStack": "capetown"}), "coko:disasterRecovery", "go together"),
     ("invalid Fargate size", _set("coko:services.backend.memory", 3000), "coko:services.backend", "not valid with cpu"),
     ("region not allowed for role", _set("aws:region", "us-east-1"), "aws:region", "not allowed for a primary stack"),
     ("DB class of the wrong family", _set("coko:database.instanceClass", "cache.r6g.large"), "coko:database.instanceClass", "not a RDS instance class"),
@@ -119,7 +135,7 @@ def test_bad_input_names_file_key_and_problem(case: str, mutate: Any, key: str, 
 def test_several_mistakes_give_one_line_each() -> None:
     def mutate(raw: dict[str, Any], secrets: set[str]) -> None:
         _set("coko:network.cidr", "nonsense")(raw, secrets)
-        _set("coko:services.worker.desiredCount", 0)(raw, secrets)
+        _set("coko:services.worker.minCount", 0)(raw, secrets)
         _set("aws:region", "us-west-2")(raw, secrets)
         _drop_secret(raw, secrets)
 
@@ -134,5 +150,6 @@ def test_secondary_stack_needs_its_primary_reference() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config("capetown", raw, secrets, "Pulumi.capetown.yaml")
     assert info.value.problems == [
-        "Pulumi.capetown.yaml: coko:primaryStack: a secondary stack needs it (e.g. organization/coko/production) to find the source database"
+        "Pulumi.capetown.yaml: coko:primaryStack: a secondary stack needs it to find the source database; "
+        "set it to <org>/coko/production, where <org> is your Pulumi organization (or `organization` on a self-managed backend)"
     ]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from coko_cli.offline.runner import PLACEHOLDER_PREFIX, StackPreview, run_stack
-from stacks.config import PROJECT_ROOT
+from stacks.config_source import PROJECT_ROOT
 from tests.conftest import STACKS
 
 

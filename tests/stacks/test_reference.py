@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from stacks.config import PROJECT_ROOT, StackConfig
+from stacks.config import StackConfig
+from stacks.config_source import PROJECT_ROOT
 from stacks.reference import render, rows
 
 

@@ -1,0 +1,23 @@
+"""Stack output names: what one stack exports and another stack (or the CLI) reads.
+
+The primary exports every name in :data:`PRIMARY_FOR_SECONDARY`; the secondary reads them
+through its StackReference. Keeping them here means a rename breaks loudly on both sides.
+"""
+
+from __future__ import annotations
+
+REGION = "region"
+ROLE = "role"
+VPC_CIDR = "vpcCidr"
+KMS_KEY_ARN = "kmsKeyArn"
+DATABASE_ARN = "databaseArn"
+DATABASE_IDENTIFIER = "databaseIdentifier"
+MEDIA_BUCKET_NAME = "mediaBucketName"
+MEDIA_BUCKET_ARN = "mediaBucketArn"
+CLUSTER_NAME = "clusterName"
+SERVICE_NAMES = "serviceNames"
+TASK_DEFINITION_ARNS = "taskDefinitionArns"
+SECRET_ARNS = "secretArns"
+
+# What the secondary stack reads from the primary's outputs.
+PRIMARY_FOR_SECONDARY: tuple[str, ...] = (REGION, VPC_CIDR, DATABASE_ARN)
