@@ -65,3 +65,61 @@ def secret_prefix(stack: str) -> str:
 def kms_alias(stack: str) -> str:
     """The stack's customer-managed key alias, without the ``alias/`` prefix."""
     return prefix(stack)
+
+
+# --- Disaster recovery: names both stacks and `coko failover` derive without asking the other region.
+
+
+def database_identifier(stack: str) -> str:
+    """RDS instance identifier (the primary's database, or the secondary's replica)."""
+    return f"{prefix(stack)}-db"
+
+
+def db_credentials_secret_name(primary_stack: str) -> str:
+    """The app's database login (JSON: username, password, host, port, dbname, engine, masterarn).
+
+    Owned by the primary stack and replicated, under the same name, to the secondary's region,
+    where the secondary's tasks read it. Alternating-users rotation switches ``username``
+    between :data:`DB_APP_USERS`.
+    """
+    return f"{secret_prefix(primary_stack)}/database"
+
+
+def db_master_secret_name(primary_stack: str) -> str:
+    """The master login, used only by the database-admin one-off task (provisioning, rotation)."""
+    return f"{secret_prefix(primary_stack)}/database-master"
+
+
+DB_MASTER_USER = "coko_admin"
+DB_APP_USERS: tuple[str, str] = ("coko_app", "coko_app_clone")
+
+
+def media_bucket_name(stack: str, account_id: str) -> str:
+    """Deterministic, so the primary can name the secondary's replica bucket without a StackReference."""
+    return f"{prefix(stack)}-media-{account_id}"
+
+
+def static_bucket_name(stack: str, account_id: str) -> str:
+    return f"{prefix(stack)}-static-{account_id}"
+
+
+def backup_vault_name(stack: str) -> str:
+    return prefix(stack)
+
+
+def dbadmin_family(stack: str) -> str:
+    """Task definition of the database-admin one-off task (master credentials; no service runs it)."""
+    return f"{prefix(stack)}-dbadmin"
+
+
+def failover_set_identifier(stack: str) -> str:
+    """Route 53 failover record of a stack's ALB under the shared origin name."""
+    return prefix(stack)
+
+
+def api_health_check_name(stack: str) -> str:
+    """Name tag of the Route 53 health check that decides whether the primary's API origin is up."""
+    return f"{prefix(stack)}-api-origin"
+
+
+READ_ONLY_ENV = "DATABASE_READ_ONLY"
