@@ -22,6 +22,9 @@ class EnvVar:
     required: bool
     description: str
     json_key: str | None = None  # key inside a JSON secret (RDS managed secret)
+    #: Read only by the one-off admin task (``manage.py provision_db_users``), never by the
+    #: settings: the service task definitions must not carry it.
+    one_off: bool = False
 
 
 def _plain(name: str, description: str, required: bool = True) -> EnvVar:
@@ -30,6 +33,10 @@ def _plain(name: str, description: str, required: bool = True) -> EnvVar:
 
 def _secret(name: str, description: str, required: bool = True, json_key: str | None = None) -> EnvVar:
     return EnvVar(name=name, secret=True, required=required, description=description, json_key=json_key)
+
+
+def _admin_secret(name: str, description: str, json_key: str | None = None) -> EnvVar:
+    return EnvVar(name=name, secret=True, required=False, description=description, json_key=json_key, one_off=True)
 
 
 CONTRACT: tuple[EnvVar, ...] = (
@@ -49,12 +56,17 @@ CONTRACT: tuple[EnvVar, ...] = (
     _plain("AWS_SES_REGION_NAME", "Region of the SES identity used to send mail."),
     _plain(
         "DATABASE_READ_ONLY",
-        '"true" where the database is a read replica: sessions become read-only.',
+        '"true" where the database is a read replica: writes answer 503 "read-only: failover in progress".',
+        required=False,
+    ),
+    _plain(
+        "DATABASE_TIMEOUT_SECONDS",
+        "Statement timeout in seconds (default 4; the client gives up 1 s later on a frozen server).",
         required=False,
     ),
     _secret("DJANGO_SECRET_KEY", "Django SECRET_KEY (signing of sessions and tokens)."),
-    _secret("POSTGRES_USER", "Database user from the RDS managed master secret.", json_key="username"),
-    _secret("POSTGRES_PASSWORD", "Database password from the RDS managed master secret.", json_key="password"),
+    _secret("POSTGRES_USER", "Database login of the app (application user coko_app or coko_app_clone).", json_key="username"),
+    _secret("POSTGRES_PASSWORD", "Password of that database login.", json_key="password"),
     _secret("REDIS_URL", "Full rediss:// URL with auth token (cache, Celery broker and results)."),
     _secret("SENTRY_DSN", "Sentry DSN; error reporting is off when absent.", required=False),
     _secret("ORANGE_MONEY_API_KEY", "Orange Money API key."),
@@ -63,7 +75,16 @@ CONTRACT: tuple[EnvVar, ...] = (
     _secret("MTN_MOMO_SECRET", "MTN Mobile Money API secret."),
     _secret("WAVE_API_KEY", "Wave API key."),
     _secret("WAVE_SECRET", "Wave API secret."),
+    _admin_secret("POSTGRES_MASTER_USER", "RDS master user; only for provision_db_users.", json_key="username"),
+    _admin_secret("POSTGRES_MASTER_PASSWORD", "RDS master password; only for provision_db_users.", json_key="password"),
+    _admin_secret("POSTGRES_APP_PASSWORD", "Password to set for coko_app (unchanged when unset); provision_db_users."),
+    _admin_secret("POSTGRES_APP_CLONE_PASSWORD", "Password to set for coko_app_clone (unchanged when unset); provision_db_users."),
 )
+
+
+def service_contract() -> tuple[EnvVar, ...]:
+    """The variables the web, worker and beat containers may receive (no one-off admin secrets)."""
+    return tuple(var for var in CONTRACT if not var.one_off)
 
 
 def missing(environ: Mapping[str, str]) -> list[str]:

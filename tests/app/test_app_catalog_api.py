@@ -50,7 +50,7 @@ def test_detail_returns_the_book_and_404_for_unknown_ids(client: Client, books: 
     assert response.status_code == 200
     assert response.json()["isbn"] == "9780000000002" and response.json()["author"] == "Chinua Achebe"
     missing = client.get("/api/catalog/books/999999/")
-    assert missing.status_code == 404 and missing.json() == {"detail": "Not found."}
+    assert missing.status_code == 404 and missing.json() == {"status": 404, "code": "not_found", "detail": "Not found."}
 
 
 def test_second_list_request_is_served_from_redis_without_queries(client: Client, books: list[Book]) -> None:

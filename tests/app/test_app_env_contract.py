@@ -53,10 +53,19 @@ def test_secrets_and_plain_values_are_split_as_the_infra_expects() -> None:
         "MTN_MOMO_SECRET",
         "WAVE_API_KEY",
         "WAVE_SECRET",
+        "POSTGRES_MASTER_USER",
+        "POSTGRES_MASTER_PASSWORD",
+        "POSTGRES_APP_PASSWORD",
+        "POSTGRES_APP_CLONE_PASSWORD",
     }
+    one_off = {name for name, var in by_name.items() if var.one_off}
+    assert one_off == {"POSTGRES_MASTER_USER", "POSTGRES_MASTER_PASSWORD", "POSTGRES_APP_PASSWORD", "POSTGRES_APP_CLONE_PASSWORD"}
+    assert not any(by_name[name].required for name in one_off), "the services never need the admin task's secrets"
+    assert {v.name for v in contract.service_contract()} == set(by_name) - one_off
     assert by_name["POSTGRES_USER"].json_key == "username"
     assert by_name["POSTGRES_PASSWORD"].json_key == "password"
     assert not by_name["SENTRY_DSN"].required and not by_name["DATABASE_READ_ONLY"].required
+    assert not by_name["DATABASE_TIMEOUT_SECONDS"].required and not by_name["DATABASE_TIMEOUT_SECONDS"].secret
     assert len(by_name) == len(contract.CONTRACT), "names are unique"
 
 
@@ -90,6 +99,15 @@ def test_production_settings_read_exactly_the_contract() -> None:
     # DJANGO_SETTINGS_MODULE is read by Django itself, not by the settings module.
     settings_dir = CONTRACT_PATH.parent / "settings"
     read = set().union(*(_environ_reads(settings_dir / name) for name in ("production.py", "base.py", "databases.py", "sentry.py")))
-    declared = {v.name for v in _load().CONTRACT} - {"DJANGO_SETTINGS_MODULE"}
+    declared = {v.name for v in _load().service_contract()} - {"DJANGO_SETTINGS_MODULE"}
     assert read - declared == set(), "production settings read variables the contract (and so the task definition) lacks"
     assert declared - read == set(), "the contract declares variables the production settings never read"
+
+
+def test_one_off_admin_secrets_are_read_by_the_provisioning_command_only() -> None:
+    one_off = {v.name for v in _load().CONTRACT if v.one_off}
+    command = CONTRACT_PATH.parent / "core" / "management" / "commands" / "provision_db_users.py"
+    assert _environ_reads(command) == one_off
+    settings_dir = CONTRACT_PATH.parent / "settings"
+    for module in settings_dir.glob("*.py"):
+        assert not _environ_reads(module) & one_off, f"{module.name} reads an admin-only secret"

@@ -45,9 +45,9 @@ def test_public_api_over_plain_http_is_redirected_to_https(client: Client) -> No
     assert response["Location"].startswith("https://api.coko.test/")
 
 
-@pytest.mark.django_db(databases="__all__")
+@pytest.mark.django_db(databases="__all__", transaction=True)
 def test_readiness_is_ok_when_every_database_and_redis_answer(client: Client) -> None:
-    response = client.get("/health/ready/")
+    response = client.get("/health/ready/", HTTP_HOST=PRIVATE_IP_HOST)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok" and body["failed"] == []
@@ -64,23 +64,24 @@ def test_readiness_is_ok_when_every_database_and_redis_answer(client: Client) ->
 @pytest.mark.django_db(databases="__all__", transaction=True)
 def test_readiness_names_the_unreachable_database_while_liveness_stays_up(client: Client, closed_port: int) -> None:
     with alias_pointing_at("reading_db", closed_port):
-        ready = client.get("/health/ready/")
+        ready = client.get("/health/ready/", HTTP_HOST=PRIVATE_IP_HOST)
         live = client.get("/health/", HTTP_HOST=PRIVATE_IP_HOST)
     assert ready.status_code == 503
     body = ready.json()
-    assert body["status"] == "unavailable"
+    assert body["status"] == "down"
     assert body["failed"] == ["database:reading_db"]
     assert body["checks"]["database:catalog_db"] == "ok"
+    assert "127.0.0.1" not in ready.content.decode() and str(closed_port) not in ready.content.decode(), "no internal addresses"
     assert live.status_code == 200
 
 
-@pytest.mark.django_db(databases="__all__")
-def test_readiness_names_redis_when_the_cache_is_unreachable(client: Client, closed_port: int) -> None:
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_readiness_reports_degraded_not_down_when_only_redis_is_unreachable(client: Client, closed_port: int) -> None:
     with override_settings(CACHES={"default": redis_cache(f"redis://127.0.0.1:{closed_port}/0")}):
-        ready = client.get("/health/ready/")
+        ready = client.get("/health/ready/", HTTP_HOST=PRIVATE_IP_HOST)
         live = client.get("/health/", HTTP_HOST=PRIVATE_IP_HOST)
-    assert ready.status_code == 503
-    assert ready.json()["failed"] == ["cache:redis"]
+    assert ready.status_code == 200, "the API still serves (catalogue from PostgreSQL)"
+    assert ready.json()["status"] == "degraded" and ready.json()["failed"] == ["cache:redis"]
     assert live.status_code == 200
 
 
@@ -106,7 +107,9 @@ def test_metrics_expose_request_database_and_cache_series_to_internal_scrapes(cl
     ],
     ids=["forwarded", "public-host", "public-host-with-port"],
 )
-def test_metrics_are_hidden_on_the_public_path(client: Client, headers: dict[str, str]) -> None:
-    response = client.get("/metrics", **headers)
+@pytest.mark.parametrize("path", ["/metrics", "/health/ready/"])
+def test_metrics_and_readiness_are_hidden_on_the_public_path(client: Client, headers: dict[str, str], path: str) -> None:
+    response = client.get(path, **headers)
     assert response.status_code == 404
-    assert b"django_http" not in response.content
+    assert response.json()["code"] == "not_found"
+    assert b"django_http" not in response.content and b"database" not in response.content

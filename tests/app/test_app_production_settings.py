@@ -81,10 +81,12 @@ def test_production_settings_apply_the_seed_security_and_service_values() -> Non
         "reading_db": "coko_reading",
         "recommendation_db": "coko_recommendation",
     }
-    assert s["db_user"] == "value-of-postgres_user" and s["db_options"]["sslmode"] == "require"
+    assert s["db_user"] == "value-of-postgres_user"
     cache = s["cache"]
     assert cache["KEY_PREFIX"] == "coko" and cache["TIMEOUT"] == 300
-    assert cache["OPTIONS"]["CONNECTION_POOL_KWARGS"] == {"max_connections": 50, "retry_on_timeout": True}
+    assert cache["OPTIONS"]["SOCKET_TIMEOUT"] <= 0.5 and cache["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] <= 0.5
+    pool = cache["OPTIONS"]["CONNECTION_POOL_KWARGS"]
+    assert pool["max_connections"] == 50 and pool["retry_on_timeout"] is False
     assert s["celery"] == ["rediss://:token@cache.internal:6379/0", "json", "UTC", 4, 1000, True]
     assert s["storages"]["staticfiles"]["OPTIONS"]["bucket_name"] == "value-of-aws_static_bucket_name"
     assert s["storages"]["default"]["OPTIONS"]["bucket_name"] == "value-of-aws_storage_bucket_name"
@@ -102,8 +104,23 @@ def test_sentry_is_enabled_by_a_dsn_without_personal_data() -> None:
 
 def test_read_replica_region_makes_database_sessions_read_only() -> None:
     s = load(contract_env(DATABASE_READ_ONLY="true"))
-    assert s["db_options"]["options"] == "-c default_transaction_read_only=on"
+    assert "-c default_transaction_read_only=on" in s["db_options"]["options"]
     assert s["session_engine"] == "django.contrib.sessions.backends.cache"
+    assert "default_transaction_read_only" not in load(contract_env())["db_options"]["options"]
+
+
+def test_production_bounds_every_database_wait_by_default() -> None:
+    options = load(contract_env())["db_options"]
+    assert "-c statement_timeout=4000" in options["options"]
+    assert options["client_timeout"] == 5.0, "a frozen server costs at most 5 s per statement"
+    assert options["connect_timeout"] <= 5 and options["keepalives"] == 1 and options["tcp_user_timeout"] > 0
+    assert "-c statement_timeout=2500" in load(contract_env(DATABASE_TIMEOUT_SECONDS="2.5"))["db_options"]["options"]
+
+
+def test_a_malformed_database_timeout_is_refused_with_its_name() -> None:
+    result = run_manage(["check"], contract_env(DATABASE_TIMEOUT_SECONDS="five"))
+    assert result.returncode != 0
+    assert "DATABASE_TIMEOUT_SECONDS must be a number of seconds" in result.stderr.strip().splitlines()[-1]
 
 
 def test_production_settings_refuse_to_load_and_name_every_missing_variable() -> None:

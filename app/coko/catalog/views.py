@@ -14,15 +14,16 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
 
 from coko.catalog.cache import Payload, cached
 from coko.catalog.models import Book
+from coko.core.errors import error_response
+from coko.core.guards import allow
 from coko.core.ratelimit import api_rate
 
-NOT_FOUND: Payload = (404, b'{"detail": "Not found."}')
+NOT_FOUND: Payload = (404, error_response(404).content)
 
 
 def _int_param(request: HttpRequest, name: str, default: int, maximum: int) -> int:
@@ -80,16 +81,14 @@ def _respond(payload: Payload | None) -> HttpResponse:
     Book change has emptied the Redis cache. A 429 is never cached.
     """
     if payload is None:
-        response = JsonResponse({"detail": "Too many requests."}, status=429)
-        response["Cache-Control"] = "no-store"
-        return response
+        return error_response(429)
     status, body = payload
     response = HttpResponse(body, status=status, content_type="application/json")
     response["Cache-Control"] = f"public, max-age={settings.CATALOG_HTTP_MAX_AGE}"
     return response
 
 
-@require_GET
+@allow("GET")
 def book_list(request: HttpRequest) -> HttpResponse:
     """GET /api/catalog/books/?q=&page=&page_size= (title/author search)."""
     query = request.GET.get("q", "").strip()[:100]
@@ -99,7 +98,7 @@ def book_list(request: HttpRequest) -> HttpResponse:
     return _respond(cached("list", (query.lower(), page, size), compute))
 
 
-@require_GET
+@allow("GET")
 def book_detail(request: HttpRequest, book_id: int) -> HttpResponse:
     """GET /api/catalog/books/<id>/ (404s are cached too: no DB hit for repeated misses)."""
     return _respond(cached("detail", (book_id,), _limited(request, lambda: _book_detail(book_id))))

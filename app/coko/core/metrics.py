@@ -9,9 +9,11 @@ directly on its private IP, without either.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port, validate_host
 from django_prometheus.exports import ExportToDjangoView
+
+from coko.core.errors import error_response
 
 
 def is_public_request(request: HttpRequest) -> bool:
@@ -26,5 +28,5 @@ def is_public_request(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus exposition (multi-process aware via PROMETHEUS_MULTIPROC_DIR)."""
     if is_public_request(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return error_response(404)
     return ExportToDjangoView(request)

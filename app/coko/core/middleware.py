@@ -1,4 +1,4 @@
-"""Answers /health/ and /metrics before host validation and SSL redirect.
+"""Answers /health/, /health/ready/ and /metrics before host validation and SSL redirect.
 
 (Also: LazyMessageMiddleware and NoStoreByDefaultMiddleware, see below.)
 
@@ -18,12 +18,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, empty
 
-from coko.core.health import liveness
+from coko.core.health import liveness, readiness
 from coko.core.metrics import metrics
 
 SHORT_CIRCUITS: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/health/": liveness,
     "/health": liveness,
+    "/health/ready/": readiness,
+    "/health/ready": readiness,
     "/metrics": metrics,
     "/metrics/": metrics,
 }

@@ -17,6 +17,7 @@ APP_DATABASES: dict[str, str] = {
     "contenttypes": "auth_db",
     "sessions": "auth_db",
     "admin": "auth_db",
+    "axes": "auth_db",
     "catalog": "catalog_db",
     "reading": "reading_db",
     "recommendations": "recommendation_db",

@@ -2,55 +2,50 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from coko.catalog.models import Book
+from coko.core.errors import ApiError
+from coko.core.guards import allow, json_object
 from coko.core.ratelimit import api_rate
 from coko.reading.models import ReadingProgress
 
-
-def _unauthenticated() -> JsonResponse:
-    return JsonResponse({"detail": "Authentication required."}, status=401)
+PERCENT_SHAPE = 'Body must be JSON {"percent": <integer 0-100>}.'
 
 
-@require_http_methods(["GET"])
+def _require_user(request: HttpRequest) -> int:
+    if not request.user.is_authenticated:
+        raise ApiError(401, "Authentication required.")
+    return int(request.user.pk)
+
+
+@allow("GET")
 def progress_list(request: HttpRequest) -> JsonResponse:
     """GET /api/reading/progress/: the user's books, most recently read first."""
-    if not request.user.is_authenticated:
-        return _unauthenticated()
-    entries = ReadingProgress.objects.filter(user_id=request.user.pk)
+    entries = ReadingProgress.objects.filter(user_id=_require_user(request))
     return JsonResponse({"results": [entry.as_json() for entry in entries]})
 
 
-def _parse_percent(request: HttpRequest) -> int | None:
-    try:
-        percent = json.loads(request.body or b"{}").get("percent")
-    except (ValueError, AttributeError):
-        return None
+def _parse_percent(request: HttpRequest) -> int:
+    percent = json_object(request).get("percent")
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
-        return None
+        raise ApiError(400, PERCENT_SHAPE, "invalid_shape")
     return percent
 
 
-@require_http_methods(["GET", "PUT"])
+@allow("GET", "PUT")
 @ratelimit(key="ip", rate=api_rate, method="PUT", block=True, group="reading")
 def progress_detail(request: HttpRequest, book_id: int) -> JsonResponse:
     """GET or PUT {"percent": 0-100} for one book of the catalogue."""
-    if not request.user.is_authenticated:
-        return _unauthenticated()
+    user_id = _require_user(request)
     if request.method == "GET":
-        entry = ReadingProgress.objects.filter(user_id=request.user.pk, book_id=book_id).first()
+        entry = ReadingProgress.objects.filter(user_id=user_id, book_id=book_id).first()
         if entry is None:
             return JsonResponse({"book_id": book_id, "percent": 0, "updated_at": None})
         return JsonResponse(entry.as_json())
     percent = _parse_percent(request)
-    if percent is None:
-        return JsonResponse({"detail": 'Body must be JSON {"percent": 0-100}.'}, status=400)
     if not Book.objects.filter(pk=book_id).exists():
-        return JsonResponse({"detail": "Unknown book."}, status=404)
-    entry, _ = ReadingProgress.objects.update_or_create(user_id=request.user.pk, book_id=book_id, defaults={"percent": percent})
+        raise ApiError(404, "Unknown book.")
+    entry, _ = ReadingProgress.objects.update_or_create(user_id=user_id, book_id=book_id, defaults={"percent": percent})
     return JsonResponse(entry.as_json())

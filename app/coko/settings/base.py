@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,31 +21,38 @@ INSTALLED_APPS = [
     "django_prometheus",
     "corsheaders",
     "django_ratelimit",
+    "axes",
     "coko.core",
     "coko.catalog",
     "coko.reading",
     "coko.recommendations",
 ]
 
-# HealthCheckMiddleware is first: /health/ and /metrics answer before host
-# validation (ALB health checks send the task's private IP as Host) and before
-# the SSL redirect (the ALB talks plain HTTP to the task). PrometheusMiddleware
-# (coko.core.prometheus) replaces django-prometheus's Before/After pair with the
-# three request series the dashboards use; LazyMessageMiddleware only builds
-# the message storage when something (the admin) uses it.
+# HealthCheckMiddleware is first: /health/, /health/ready/ and /metrics answer before host
+# validation (ALB health checks send the task's private IP as Host) and before the SSL
+# redirect (the ALB talks plain HTTP to the task). PrometheusMiddleware (coko.core.prometheus)
+# replaces django-prometheus's Before/After pair with the three request series the dashboards
+# use. JsonErrorMiddleware turns every error below it into the one JSON error shape and
+# expected faults (database away, read-only replica) into 503. RequestGuardMiddleware answers
+# 405/400/503 (methods, NUL bytes, read-only mode) before CSRF runs. LazyMessageMiddleware
+# only builds the message storage when something (the admin) uses it. AxesMiddleware turns
+# a locked-out sign-in into AXES_LOCKOUT_CALLABLE's 429.
 MIDDLEWARE = [
     "coko.core.middleware.HealthCheckMiddleware",
     "coko.core.prometheus.PrometheusMiddleware",
+    "coko.core.errors.JsonErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "coko.core.middleware.NoStoreByDefaultMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "coko.core.guards.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coko.core.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coko.urls"
@@ -66,6 +74,9 @@ TEMPLATES = [
 ]
 
 DATABASE_ROUTERS = ["coko.core.routers.DatabaseRouter"]
+#: True in the secondary region (read replica): writes answer 503 "read-only: failover in
+#: progress" (coko.core.guards) and the database refuses any that slip through.
+DATABASE_READ_ONLY = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -96,7 +107,7 @@ SECURE_HSTS_SECONDS = 31_536_000  # one year
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SESSION_COOKIE_HTTPONLY = True
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # 10 MB
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # 10 MB (larger bodies: 413 JSON)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # 10 MB
 
 CORS_ALLOWED_ORIGINS: list[str] = []
@@ -107,11 +118,37 @@ CORS_ALLOW_CREDENTIALS = True
 RATELIMIT_ENABLE = True
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "coko.core.views.ratelimited"
+# Redis down: catalogue misses and progress writes go on unlimited (fail open: the limiter
+# protects PostgreSQL from floods, and the WAF rate rule still applies at the edge), while
+# sign-in fails closed with 503 (coko.core.auth_views): without counters, password guessing
+# would be unlimited. See docs/app.md "Failure modes".
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "coko.core.ratelimit.client_ip"
 API_RATE_LIMIT = "300/m"
 # The Prometheus cache backend subclasses django_redis.cache.RedisCache, which
 # django-ratelimit supports; its name is just not on the allow-list.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# Sign-in lockout (django-axes) per client IP and, separately, per username, for the admin
+# and the API login alike (both go through authenticate()). Counters live in Redis, so the
+# secondary region's read-only database is never written; sign-in is refused while Redis is
+# down. https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "coko.core.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "coko.core.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+CSRF_FAILURE_VIEW = "coko.core.views.csrf_failure"
+
+#: Seconds the cache stays "down" after a Redis failure before it is tried again.
+CACHE_BREAKER_SECONDS = 5
 
 #: Hosts on which /metrics answers 404 (the public path); see coko.core.metrics.
 METRICS_REFUSED_HOSTS: list[str] = []
@@ -142,17 +179,28 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 
 
 def redis_cache(url: str, key_prefix: str = "coko") -> dict[str, Any]:
-    """django-redis cache config (seed values), wrapped for Prometheus metrics."""
+    """django-redis cache config (seed values) that degrades instead of failing.
+
+    Timeouts of 0.25 s and no retry bound what a frozen Redis costs a request (the breaker in
+    coko.core.cache then skips Redis for CACHE_BREAKER_SECONDS). ``rediss://`` verifies the
+    server certificate and host name against certifi's CAs (ElastiCache in-transit
+    encryption uses publicly trusted Amazon certificates).
+    """
+    pool: dict[str, Any] = {"max_connections": 50, "retry_on_timeout": False}
+    if url.startswith("rediss://"):
+        import certifi
+
+        pool.update(ssl_cert_reqs="required", ssl_check_hostname=True, ssl_ca_certs=certifi.where())
     return {
-        "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
+        "BACKEND": "coko.core.cache.DegradingRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": key_prefix,
         "TIMEOUT": 300,
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "SOCKET_CONNECT_TIMEOUT": 2,
-            "SOCKET_TIMEOUT": 2,
-            "CONNECTION_POOL_KWARGS": {"max_connections": 50, "retry_on_timeout": True},
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+            "CONNECTION_POOL_KWARGS": pool,
         },
     }
 

@@ -7,6 +7,7 @@ share a single naming rule.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 #: alias -> suffix appended to the base database name ("" for default).
@@ -19,6 +20,50 @@ ALIAS_SUFFIXES: dict[str, str] = {
 }
 
 PRODUCTION_BASE_NAME = "coko"
+
+#: Amazon RDS CA bundle shipped in the image (provenance in its header and docs/app.md).
+RDS_CA_BUNDLE = Path(__file__).resolve().parents[2] / "certs" / "rds-ca-bundle.pem"
+
+#: TLS modes. Production verifies the server certificate and host name against the RDS CA.
+TLS_VERIFY_FULL = "verify-full"
+#: Local development and tests only (a local PostgreSQL has no RDS certificate): libpq's
+#: default negotiation, which may fall back to plaintext. Production never uses it (tested).
+TLS_LOCAL_ONLY_UNVERIFIED = "local-only-unverified"
+
+#: Seconds a statement may run (server statement_timeout); DATABASE_TIMEOUT_SECONDS overrides.
+DEFAULT_TIMEOUT_SECONDS = 4.0
+#: Extra seconds the client waits beyond statement_timeout before it gives up on the server
+#: (frozen server or network): the server's own cancel, which keeps the connection, wins first.
+CLIENT_MARGIN_SECONDS = 1.0
+CONNECT_TIMEOUT_SECONDS = 3
+
+
+def connection_options(*, timeout: float = DEFAULT_TIMEOUT_SECONDS, tls: str, read_only: bool = False) -> dict[str, Any]:
+    """libpq options bounding every wait on the database, plus TLS and read-only mode.
+
+    statement_timeout bounds slow statements and lock waits on a live server; the client
+    deadline (coko.core.postgres) bounds a server that stopped answering; connect_timeout
+    bounds new connections; TCP keepalives and tcp_user_timeout drop pooled connections
+    to a peer that vanished (https://www.postgresql.org/docs/15/libpq-connect.html).
+    """
+    if tls not in (TLS_VERIFY_FULL, TLS_LOCAL_ONLY_UNVERIFIED):
+        raise ValueError(f"unknown database TLS mode {tls!r}")
+    server = [f"-c statement_timeout={int(timeout * 1000)}", "-c idle_in_transaction_session_timeout=30000"]
+    if read_only:
+        server.append("-c default_transaction_read_only=on")
+    options: dict[str, Any] = {
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+        "options": " ".join(server),
+        "client_timeout": timeout + CLIENT_MARGIN_SECONDS,
+    }
+    if tls == TLS_VERIFY_FULL:
+        options.update(sslmode="verify-full", sslrootcert=str(RDS_CA_BUNDLE))
+    return options
 
 
 def database_name(base: str, alias: str) -> str:
@@ -36,10 +81,10 @@ def build_databases(
     options: dict[str, Any] | None = None,
     conn_max_age: int = 60,
 ) -> dict[str, dict[str, Any]]:
-    """Django DATABASES for every alias, with the Prometheus-instrumented engine."""
+    """Django DATABASES for every alias (Prometheus-instrumented engine with client deadlines)."""
     return {
         alias: {
-            "ENGINE": "django_prometheus.db.backends.postgresql",
+            "ENGINE": "coko.core.postgres",
             "NAME": database_name(base_name, alias),
             "HOST": host,
             "PORT": str(port),

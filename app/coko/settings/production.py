@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from coko.env_contract import missing
 from coko.settings.base import *  # noqa: F403
 from coko.settings.base import json_logging, redis_cache
-from coko.settings.databases import PRODUCTION_BASE_NAME, build_databases
+from coko.settings.databases import DEFAULT_TIMEOUT_SECONDS, PRODUCTION_BASE_NAME, TLS_VERIFY_FULL, build_databases, connection_options
 
 _absent = missing(os.environ)
 if _absent:
@@ -41,18 +41,23 @@ DEPLOYMENT_REGION = os.environ["DEPLOYMENT_REGION"]
 OPENSEARCH_URL = os.environ["OPENSEARCH_URL"]
 
 # --- Databases: five logical databases on one server --------------------------
+# TLS verify-full against the RDS CA bundle in the image; every wait is bounded
+# (coko.settings.databases.connection_options, docs/app.md "Time bounds").
 DATABASE_READ_ONLY = _flag("DATABASE_READ_ONLY")
-_db_options: dict[str, object] = {"sslmode": "require", "connect_timeout": 5}
-if DATABASE_READ_ONLY:
-    # The secondary region's database is a read replica: make writes fail clearly.
-    _db_options["options"] = "-c default_transaction_read_only=on"
+_timeout = os.environ.get("DATABASE_TIMEOUT_SECONDS", "").strip() or str(DEFAULT_TIMEOUT_SECONDS)
+try:
+    DATABASE_TIMEOUT_SECONDS = float(_timeout)
+except ValueError:
+    DATABASE_TIMEOUT_SECONDS = 0.0
+if not 0 < DATABASE_TIMEOUT_SECONDS <= 600:
+    raise ImproperlyConfigured(f"DATABASE_TIMEOUT_SECONDS must be a number of seconds in (0, 600], got {_timeout!r}")
 DATABASES = build_databases(
     base_name=PRODUCTION_BASE_NAME,
     host=os.environ["POSTGRES_HOST"],
     port=os.environ["POSTGRES_PORT"],
     user=os.environ["POSTGRES_USER"],
     password=os.environ["POSTGRES_PASSWORD"],
-    options=_db_options,
+    options=connection_options(timeout=DATABASE_TIMEOUT_SECONDS, tls=TLS_VERIFY_FULL, read_only=DATABASE_READ_ONLY),
 )
 if DATABASE_READ_ONLY:
     # Sessions cannot be written to a replica; keep them in Redis there.
@@ -64,8 +69,10 @@ CACHES = {"default": redis_cache(REDIS_URL)}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 if REDIS_URL.startswith("rediss://"):
-    CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
-    CELERY_REDIS_BACKEND_USE_SSL = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
+    import certifi
+
+    CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": ssl.CERT_REQUIRED, "ssl_ca_certs": certifi.where()}
+    CELERY_REDIS_BACKEND_USE_SSL = dict(CELERY_BROKER_USE_SSL)
 
 # --- Storage: S3 through the task's IAM role (no access keys here) -------------
 AWS_S3_REGION_NAME = os.environ["AWS_S3_REGION_NAME"]

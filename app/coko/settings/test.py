@@ -10,12 +10,13 @@ import os
 
 from coko.settings.base import *  # noqa: F403
 from coko.settings.base import redis_cache
-from coko.settings.databases import databases_from_url
+from coko.settings.databases import TLS_LOCAL_ONLY_UNVERIFIED, connection_options, databases_from_url
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-DATABASES = databases_from_url(DATABASE_URL, options={"connect_timeout": 3})
+# The local server has no RDS certificate: the explicit local-only TLS mode (never production).
+DATABASES = databases_from_url(DATABASE_URL, options=connection_options(tls=TLS_LOCAL_ONLY_UNVERIFIED))
 
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False

@@ -14,13 +14,16 @@ import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 from psycopg import sql
+
+from coko.core.postgres.base import without_time_limits
 
 MAINTENANCE_DB = "postgres"
 
 
 def _connect_kwargs(db: dict[str, Any], dbname: str) -> dict[str, Any]:
-    options = {k: v for k, v in db.get("OPTIONS", {}).items() if k in {"sslmode", "connect_timeout"}}
+    options = {k: v for k, v in db.get("OPTIONS", {}).items() if k in {"sslmode", "sslrootcert", "connect_timeout"}}
     return {
         "host": db["HOST"],
         "port": int(db["PORT"] or 5432),
@@ -58,6 +61,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, alias: str, check: bool, **options: Any) -> None:
         db = settings.DATABASES[alias]
+        # A migration may rewrite a large table: no statement timeout or client deadline here.
+        connections[alias].close()
+        without_time_limits(connections[alias].settings_dict)
         if check:
             try:
                 call_command("migrate", database=alias, check_unapplied=True, interactive=False, verbosity=0)
