@@ -28,11 +28,12 @@ from coko_cli.ops.cli import (
     handle_errors,
     help_text,
 )
-from coko_cli.ops.oneoff import OneOffTask
 from coko_cli.ops.render import Output, short_td
+from coko_ecs.tasks import COLLECTSTATIC_COMMAND as COMMAND
+from coko_ecs.tasks import COLLECTSTATIC_STARTED_BY as STARTED_BY
+from coko_ecs.tasks import collectstatic_task
 
-STARTED_BY = "coko-collectstatic"
-COMMAND = ("python", "manage.py", "collectstatic", "--noinput")
+__all__ = ["COMMAND", "STARTED_BY", "collectstatic_task", "register"]
 
 HELP = f"""Upload the static files to the stack's S3 static bucket: one one-off Fargate task.
 
@@ -43,17 +44,6 @@ services move to it. It is tagged coko:purpose=collectstatic and startedBy coko-
 so it is never mistaken for a migration.
 
 {EXIT_CODES} When the task ran to completion, the exit code is the container's own."""
-
-
-def collectstatic_task() -> OneOffTask:
-    return OneOffTask(
-        label="collectstatic",
-        command=list(COMMAND),
-        started_by=STARTED_BY,
-        purpose="collectstatic",
-        tool="coko collectstatic",
-        announce="Collecting static files",
-    )
 
 
 def register(app: typer.Typer) -> None:
