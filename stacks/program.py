@@ -6,11 +6,11 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from coko_contract.names import PROJECT
-from stacks.config import SECRET_KEYS, StackConfig
-from stacks.config_source import ConfigError, decode_engine_config, parse_config
+from stacks.config import SECRET_KEYS
+from stacks.config_source import AnyStackConfig, ConfigError, decode_engine_config, parse_config
 
 
-def load_config() -> StackConfig:
+def load_config() -> AnyStackConfig:
     """The engine's flat config, through the same model the CLI uses; errors without traceback."""
     raw = decode_engine_config(runtime_config.CONFIG.get())
     secret_keys = {key for key in raw if runtime_config.is_config_secret(key)}
@@ -22,7 +22,7 @@ def load_config() -> StackConfig:
         raise pulumi.RunError("invalid stack configuration:\n" + str(exc)) from None
 
 
-def app_secrets(cfg: StackConfig) -> dict[str, pulumi.Output[str]]:
+def app_secrets(cfg: AnyStackConfig) -> dict[str, pulumi.Output[str]]:
     """Secret config values as Pulumi secrets (never plain strings)."""
     config = pulumi.Config(PROJECT)
     return {name: config.require_secret(name) for name in SECRET_KEYS if name in cfg.secret_keys}
@@ -31,7 +31,11 @@ def app_secrets(cfg: StackConfig) -> dict[str, pulumi.Output[str]]:
 def run() -> None:
     cfg = load_config()
     secrets = app_secrets(cfg)
-    if cfg.is_primary:
+    if cfg.cloud == "digitalocean":  # the builder (and pulumi_digitalocean) loads only for such a stack
+        from stacks.digitalocean import build_digitalocean
+
+        outputs = build_digitalocean(cfg, secrets)
+    elif cfg.is_primary:
         from stacks.primary import build_primary
 
         outputs = build_primary(cfg, secrets)

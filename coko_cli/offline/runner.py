@@ -182,6 +182,8 @@ class _Run:
         self.monitor: MockMonitor | None = None  # set by the monitor that serves this run
 
     def _region(self, type_: str, inputs: dict[str, Any], provider_ref: str) -> str | None:
+        if type_.startswith("digitalocean:"):
+            return _do_mocks().region(type_, inputs, self.region)
         if not type_.startswith("aws:"):
             return None
         if isinstance(inputs.get("region"), str):
@@ -209,6 +211,8 @@ class _Run:
             rid, outputs = mocks.digest(urn), dict(inputs)
         elif self.mode == "preview":
             rid, outputs = "", dict(inputs)  # computed attributes stay unknown, as in `pulumi preview`
+        elif args.typ.startswith("digitalocean:"):
+            rid, outputs = _do_mocks().resource_outputs(args.typ, args.name, urn, region or self.region, inputs)
         else:
             rid, outputs = mocks.resource_outputs(args.typ, args.name, urn, region or self.region, inputs)
         record.outputs = outputs
@@ -224,6 +228,13 @@ class _Run:
             raise PreviewError(f"stack reference {name!r}: no offline outputs for stack {target!r}")
         outputs = self.references[target]
         return name, {"name": name, "outputs": outputs, "secretOutputNames": []}
+
+
+def _do_mocks() -> Any:
+    """DigitalOcean answers, imported on the first DigitalOcean resource (AWS previews never load them)."""
+    from coko_cli.offline import do_mocks
+
+    return do_mocks
 
 
 class _WaitForWholeSnapshot:

@@ -1,0 +1,100 @@
+"""Spaces buckets for static and media files behind the Spaces CDN, and the app's Spaces key.
+
+Buckets are private (no anonymous listing); the CDN serves the objects the app uploads with a
+public-read ACL (static files) and media through presigned URLs. The key is limited to the
+two buckets (Spaces per-bucket access keys).
+https://docs.digitalocean.com/products/spaces/how-to/enable-cdn/
+https://docs.digitalocean.com/products/spaces/how-to/manage-access/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_digitalocean as do
+
+BUCKETS = ("static", "media")
+
+
+@dataclass(frozen=True)
+class SpacesArgs:
+    """Bucket names are global across Spaces: derive them from the stack prefix."""
+
+    prefix: str
+    region: str
+    cors_origins: Sequence[str]
+    noncurrent_version_expiration_days: int
+    abort_incomplete_multipart_days: int
+    cdn_ttl_seconds: int
+    cdn_custom_domain: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.cors_origins:
+            raise ValueError("CORS needs at least one origin (the site that loads the files)")
+
+
+class SpacesStorage(pulumi.ComponentResource):
+    """Two private, versioned buckets with CORS and lifecycle; a CDN endpoint each; one scoped key."""
+
+    bucket_names: dict[str, pulumi.Output[str]]
+    bucket_urns: list[pulumi.Output[str]]
+    cdn_endpoint: pulumi.Output[str]
+    endpoint: str
+    access_key: pulumi.Output[str]
+    secret_key: pulumi.Output[str]
+
+    def __init__(self, name: str, args: SpacesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("coko:do:SpacesStorage", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        certificate = None
+        if args.cdn_custom_domain:
+            # Let's Encrypt through DigitalOcean DNS: the domain's zone must be managed there.
+            certificate = do.Certificate(f"{name}-cdn-cert", name=f"{args.prefix}-cdn", type="lets_encrypt", domains=[args.cdn_custom_domain], opts=child)
+        buckets: dict[str, do.SpacesBucket] = {}
+        cdns: dict[str, do.Cdn] = {}
+        for kind in BUCKETS:
+            bucket = do.SpacesBucket(
+                f"{name}-{kind}",
+                name=f"{args.prefix}-{kind}",
+                region=args.region,
+                acl="private",
+                versioning={"enabled": True},
+                lifecycle_rules=[
+                    {
+                        "id": "expire-old-versions",
+                        "enabled": True,
+                        "abort_incomplete_multipart_upload_days": args.abort_incomplete_multipart_days,
+                        "noncurrent_version_expiration": {"days": args.noncurrent_version_expiration_days},
+                    }
+                ],
+                force_destroy=False,
+                opts=child,
+            )
+            do.SpacesBucketCorsConfiguration(
+                f"{name}-{kind}-cors",
+                bucket=bucket.name,
+                region=args.region,
+                cors_rules=[{"allowed_methods": ["GET", "HEAD"], "allowed_origins": list(args.cors_origins), "allowed_headers": ["*"], "max_age_seconds": 3600}],
+                opts=child,
+            )
+            # The custom domain (and its certificate) fronts the static bucket; media keeps the CDN name.
+            custom = kind == "static" and certificate is not None
+            cdns[kind] = do.Cdn(
+                f"{name}-{kind}-cdn",
+                origin=bucket.bucket_domain_name,
+                ttl=args.cdn_ttl_seconds,
+                custom_domain=args.cdn_custom_domain if custom else None,
+                certificate_name=certificate.name if custom and certificate is not None else None,
+                opts=child,
+            )
+            buckets[kind] = bucket
+        key = do.SpacesKey(f"{name}-key", name=f"{args.prefix}-app", grants=[{"bucket": b.name, "permission": "readwrite"} for b in buckets.values()], opts=child)
+        self.bucket_names = {kind: b.name for kind, b in buckets.items()}
+        self.bucket_urns = [b.bucket_urn for b in buckets.values()]
+        self.cdn_endpoint = pulumi.Output.from_input(args.cdn_custom_domain) if args.cdn_custom_domain else cdns["static"].endpoint
+        self.endpoint = f"https://{args.region}.digitaloceanspaces.com"
+        self.access_key = pulumi.Output.secret(key.access_key)
+        self.secret_key = pulumi.Output.secret(key.secret_key)
+        self.register_outputs({"buckets": self.bucket_names, "cdnEndpoint": self.cdn_endpoint})
