@@ -19,6 +19,7 @@ import pulumi_aws as aws
 from components.app_secrets import secret_with_value
 from components.app_security_group import data_security_group
 from components.log_group import encrypted_log_group
+from components.settings import CacheConfig
 
 PORT = 6379
 _GROUP_ID = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
@@ -35,14 +36,7 @@ class CacheArgs:
     kms_key_arn: pulumi.Input[str]
     auth_token: pulumi.Output[str]
     secret_name: str
-    engine: str = "valkey"
-    engine_version: str = "7.2"
-    node_type: str = "cache.r6g.large"
-    num_nodes: int = 2
-    snapshot_retention_days: int = 7
-    snapshot_window: str = "02:00-03:00"
-    maintenance_window: str = "sun:05:00-sun:06:00"
-    log_retention_days: int = 30
+    settings: CacheConfig
     secret_recovery_window_days: int = 7
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -50,12 +44,6 @@ class CacheArgs:
         problems = []
         if not _GROUP_ID.match(self.replication_group_id) or "--" in self.replication_group_id:
             problems.append(f"{self.replication_group_id!r} is not a valid replication group id (1-40 lowercase, digits, hyphens)")
-        if self.engine not in {"redis", "valkey"}:
-            problems.append(f"engine {self.engine!r} must be redis or valkey")
-        if not 1 <= self.num_nodes <= 6:
-            problems.append("num_nodes must be 1..6 (one primary and up to five replicas)")
-        if self.snapshot_retention_days < 1:
-            problems.append("snapshots are kept at least one day")
         if len(self.subnet_ids) < 2:
             problems.append("the cache subnet group needs subnets in at least two AZs")
         if problems:
@@ -63,7 +51,7 @@ class CacheArgs:
 
     @property
     def highly_available(self) -> bool:
-        return self.num_nodes >= 2
+        return self.settings.num_nodes >= 2
 
 
 def redis_url(token: str, host: str, port: int = PORT, db: int = 0) -> str:
@@ -107,7 +95,7 @@ class Cache(pulumi.ComponentResource):
         slow_log = encrypted_log_group(
             f"{name}-slow-log",
             log_group_name=f"/aws/elasticache/{args.replication_group_id}/slow-log",
-            retention_days=args.log_retention_days,
+            retention_days=args.settings.log_retention_days,
             kms_key_arn=args.kms_key_arn,
             tags=tags,
             parent=self,
@@ -117,10 +105,10 @@ class Cache(pulumi.ComponentResource):
             f"{name}-group",
             replication_group_id=args.replication_group_id,
             description=f"Coko cache and Celery broker ({args.replication_group_id})",
-            engine=args.engine,
-            engine_version=args.engine_version,
-            node_type=args.node_type,
-            num_cache_clusters=args.num_nodes,
+            engine=args.settings.engine,
+            engine_version=args.settings.engine_version,
+            node_type=args.settings.node_type,
+            num_cache_clusters=args.settings.num_nodes,
             port=PORT,
             subnet_group_name=subnet_group.name,
             security_group_ids=[sg.id],
@@ -131,9 +119,9 @@ class Cache(pulumi.ComponentResource):
             auth_token_update_strategy="ROTATE",
             automatic_failover_enabled=args.highly_available,
             multi_az_enabled=args.highly_available,
-            snapshot_retention_limit=args.snapshot_retention_days,
-            snapshot_window=args.snapshot_window,
-            maintenance_window=args.maintenance_window,
+            snapshot_retention_limit=args.settings.snapshot_retention_days,
+            snapshot_window=args.settings.snapshot_window,
+            maintenance_window=args.settings.maintenance_window,
             auto_minor_version_upgrade=True,
             apply_immediately=False,
             final_snapshot_identifier=f"{args.replication_group_id}-final",

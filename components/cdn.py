@@ -28,6 +28,7 @@ import pulumi_aws as aws
 
 from components.load_balancer import ORIGIN_VERIFY_HEADER
 from components.log_bucket import LogBucket, LogBucketArgs
+from components.settings import OPT_IN_REGIONS
 
 ALL_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
 READ_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -36,7 +37,6 @@ MIN_VIEWER_TLS = "TLSv1.2_2021"
 HSTS_MAX_AGE = 31536000
 # Managed policy forwarding Origin and Access-Control-Request-* so S3 answers CORS.
 CORS_S3_ORIGIN_REQUEST_POLICY = "Managed-CORS-S3Origin"
-OPT_IN_REGIONS = {"af-south-1", "ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4", "eu-south-1", "eu-south-2", "eu-central-2", "me-south-1", "me-central-1", "il-central-1", "ca-west-1"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,9 @@ class CdnArgs:
     origin_read_timeout_seconds: int = 30
     origin_verify_value: pulumi.Input[str] | None = None
     log_expiration_days: int = 90
+    # The secondary region's copies (regional domain names): /static/* and /media/* fail over to them.
+    static_failover_domain: pulumi.Input[str] | None = None
+    media_failover_domain: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -156,6 +159,7 @@ class Cdn(pulumi.ComponentResource):
                 "response_headers_policy_id": headers.id,
             }
 
+        s3_origins, origin_groups = _s3_origins(args, oac.id)
         distribution = aws.cloudfront.Distribution(
             f"{name}-distribution",
             comment=f"Coko {name}: API, /static/, /media/",
@@ -165,11 +169,8 @@ class Cdn(pulumi.ComponentResource):
             price_class=args.price_class,
             aliases=list(args.aliases),
             web_acl_id=args.web_acl_arn,
-            origins=[
-                api_origin,
-                {"origin_id": "static", "domain_name": args.static_bucket_domain, "origin_access_control_id": oac.id},
-                {"origin_id": "media", "domain_name": args.media_bucket_domain, "origin_access_control_id": oac.id},
-            ],
+            origins=[api_origin, *s3_origins],
+            origin_groups=origin_groups or None,
             default_cache_behavior={
                 "target_origin_id": "api",
                 "viewer_protocol_policy": "redirect-to-https",
@@ -181,8 +182,8 @@ class Cdn(pulumi.ComponentResource):
                 "response_headers_policy_id": headers.id,
             },
             ordered_cache_behaviors=[
-                s3_behavior("/static/*", "static", static_cache),
-                s3_behavior("/media/*", "media", media_cache),
+                s3_behavior("/static/*", _target("static", args.static_failover_domain), static_cache),
+                s3_behavior("/media/*", _target("media", args.media_failover_domain), media_cache),
             ],
             viewer_certificate={
                 "acm_certificate_arn": args.certificate_arn,
@@ -244,3 +245,35 @@ class Cdn(pulumi.ComponentResource):
             },
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+# CloudFront fails over to the group's second origin on these answers from the first (GET/HEAD/OPTIONS
+# only — which is why the API, which takes writes, fails over through DNS instead):
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html
+FAILOVER_STATUS_CODES = [403, 404, 500, 502, 503, 504]
+
+
+def _target(origin: str, failover_domain: pulumi.Input[str] | None) -> str:
+    return f"{origin}-group" if failover_domain is not None else origin
+
+
+def _s3_origins(args: CdnArgs, oac_id: pulumi.Input[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The bucket origins, plus an origin group per bucket that has a secondary-region copy."""
+    origins: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
+    for origin, domain, failover in (
+        ("static", args.static_bucket_domain, args.static_failover_domain),
+        ("media", args.media_bucket_domain, args.media_failover_domain),
+    ):
+        origins.append({"origin_id": origin, "domain_name": domain, "origin_access_control_id": oac_id})
+        if failover is None:
+            continue
+        origins.append({"origin_id": f"{origin}-failover", "domain_name": failover, "origin_access_control_id": oac_id})
+        groups.append(
+            {
+                "origin_id": _target(origin, failover),
+                "failover_criteria": {"status_codes": FAILOVER_STATUS_CODES},
+                "members": [{"origin_id": origin}, {"origin_id": f"{origin}-failover"}],
+            }
+        )
+    return origins, groups

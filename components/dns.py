@@ -2,8 +2,8 @@
 
 Two pieces: :class:`DnsValidation` (the ACM validation CNAMEs and the waits for issuance) and
 :class:`EdgeRecords` (the public names: API and apex as aliases of the CloudFront distribution,
-``origin.<api>`` as an alias of the ALB). Failover between the two regions is described in
-docs/edge.md.
+``origin.<api>`` as an alias of the ALB), and :class:`OriginFailover`, the Route 53 failover
+pair that moves the primary's API origin to the secondary's ALB when the primary is lost.
 """
 
 from __future__ import annotations
@@ -75,6 +75,8 @@ class EdgeRecordsArgs:
     origin_name: str
     alb_dns_name: pulumi.Input[str]
     alb_zone_id: pulumi.Input[str]
+    # False when ``origin_name`` is a failover pair (:class:`OriginFailover`): both cannot coexist.
+    simple_origin_record: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -96,13 +98,80 @@ class EdgeRecords(pulumi.ComponentResource):
                     opts=child,
                 )
                 fqdns[f"{host}/{kind}"] = record.fqdn
-        origin = aws.route53.Record(
-            f"{name}-{args.origin_name}-a",
+        if args.simple_origin_record:
+            origin = aws.route53.Record(
+                f"{name}-{args.origin_name}-a",
+                zone_id=args.zone_id,
+                name=args.origin_name,
+                type="A",
+                aliases=[{"name": args.alb_dns_name, "zone_id": args.alb_zone_id, "evaluate_target_health": True}],
+                opts=child,
+            )
+            fqdns[f"{args.origin_name}/A"] = origin.fqdn
+        self.register_outputs({"records": fqdns})
+
+
+# Route 53 failover for the API origin (the name CloudFront connects to). CloudFront origin groups
+# cannot carry writes (aws/aws-cdk#32450), so the API fails over in DNS instead:
+# https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html
+
+
+@dataclass(frozen=True)
+class OriginFailoverArgs:
+    """One half of a failover pair under ``origin_name``.
+
+    PRIMARY gives ``healthy_hosts_alarm`` (name, region): a CloudWatch-metric health check on it
+    turns unhealthy when the alarm fires *or when its region stops reporting* (insufficient data
+    = unhealthy), which is exactly "Paris is gone". SECONDARY answers when the primary is unhealthy.
+    """
+
+    zone_id: str
+    origin_name: str
+    role: str  # "PRIMARY" or "SECONDARY"
+    set_identifier: str
+    alb_dns_name: pulumi.Input[str]
+    alb_zone_id: pulumi.Input[str]
+    health_check_name: str | None = None
+    healthy_hosts_alarm: tuple[pulumi.Input[str], str] | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.role not in ("PRIMARY", "SECONDARY"):
+            raise ValueError("a failover record is PRIMARY or SECONDARY")
+        if (self.role == "PRIMARY") != (self.healthy_hosts_alarm is not None and self.health_check_name is not None):
+            raise ValueError("the PRIMARY record (only) needs a health check: give healthy_hosts_alarm and health_check_name")
+
+
+class OriginFailover(pulumi.ComponentResource):
+    """The failover alias record of one region's ALB (and, for the primary, its health check)."""
+
+    health_check_id: pulumi.Output[str] | None
+
+    def __init__(self, name: str, args: OriginFailoverArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("coko:dns:OriginFailover", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.health_check_id = None
+        if args.healthy_hosts_alarm is not None:
+            alarm_name, alarm_region = args.healthy_hosts_alarm
+            check = aws.route53.HealthCheck(
+                f"{name}-health",
+                type="CLOUDWATCH_METRIC",
+                cloudwatch_alarm_name=alarm_name,
+                cloudwatch_alarm_region=alarm_region,
+                insufficient_data_health_status="Unhealthy",
+                tags={**args.tags, "Name": args.health_check_name or name},
+                opts=child,
+            )
+            self.health_check_id = check.id
+        record = aws.route53.Record(
+            f"{name}-record",
             zone_id=args.zone_id,
             name=args.origin_name,
             type="A",
+            set_identifier=args.set_identifier,
+            failover_routing_policies=[{"type": args.role}],
+            health_check_id=self.health_check_id,
             aliases=[{"name": args.alb_dns_name, "zone_id": args.alb_zone_id, "evaluate_target_health": True}],
             opts=child,
         )
-        fqdns[f"{args.origin_name}/A"] = origin.fqdn
-        self.register_outputs({"records": fqdns})
+        self.register_outputs({"fqdn": record.fqdn, "healthCheckId": self.health_check_id})

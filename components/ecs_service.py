@@ -16,6 +16,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.log_group import encrypted_log_group
+
 ARCHITECTURES = {"linux/amd64": "X86_64", "linux/arm64": "ARM64"}
 TMP_VOLUME = "tmp"
 
@@ -94,7 +96,7 @@ class AppServiceArgs:
     rolling_update: RollingUpdate
     log_retention_days: int
     user: str
-    kms_key_arn: pulumi.Input[str] | None = None
+    kms_key_arn: pulumi.Input[str]
     port: int | None = None
     health_check: Sequence[str] | None = None
     load_balancing: LoadBalancing | None = None
@@ -172,13 +174,13 @@ class AppService(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = {**args.tags, "Service": args.role}
 
-        log_group = aws.cloudwatch.LogGroup(
+        log_group = encrypted_log_group(
             f"{name}-logs",
-            name=args.log_group_name,
-            retention_in_days=args.log_retention_days,
-            kms_key_id=args.kms_key_arn,
+            log_group_name=args.log_group_name,
+            retention_days=args.log_retention_days,
+            kms_key_arn=args.kms_key_arn,
             tags=tags,
-            opts=child,
+            parent=self,
         )
         task_definition = aws.ecs.TaskDefinition(
             f"{name}-task",

@@ -16,7 +16,7 @@ import pulumi_aws as aws
 
 @dataclass(frozen=True)
 class KmsKeyArgs:
-    """``alias`` without the ``alias/`` prefix; ``region`` decides which service principals get grants."""
+    """``alias`` without the ``alias/`` prefix; the key lives in ``region`` (the stack's, or us-east-1 for edge logs)."""
 
     alias: str
     region: str
@@ -95,10 +95,11 @@ class KmsKey(pulumi.ComponentResource):
             multi_region=False,
             policy=identity.account_id.apply(lambda account: key_policy(account, args.region)),
             tags=dict(args.tags),
+            region=args.region,
             opts=child,
         )
         self.alias_name = f"alias/{args.alias}"
-        alias = aws.kms.Alias(f"{name}-alias", name=self.alias_name, target_key_id=key.key_id, opts=child)
+        alias = aws.kms.Alias(f"{name}-alias", name=self.alias_name, target_key_id=key.key_id, region=args.region, opts=child)
         self.key_id = key.key_id
         self.arn = key.arn
         self.register_outputs({"keyId": key.key_id, "arn": key.arn, "alias": alias.name})

@@ -1,7 +1,9 @@
-"""CloudWatch log groups the data tier creates itself, always encrypted and with retention.
+"""The one way to make a CloudWatch log group: encrypted with the region's CMK, with retention.
 
-Services such as RDS and ElastiCache would otherwise create their log groups on first write:
-unencrypted and kept forever. Creating them first, with the CMK, is the only way to control both.
+Services such as RDS, ElastiCache, VPC flow logs and WAF would otherwise create (or accept) log
+groups that are unencrypted and kept forever. Creating them first, with the CMK, is the only way
+to control both. The key policy must admit ``logs.<region>.amazonaws.com`` (components/kms.py):
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ def encrypted_log_group(
     kms_key_arn: pulumi.Input[str],
     tags: Mapping[str, str],
     parent: pulumi.Resource,
+    region: str | None = None,
 ) -> aws.cloudwatch.LogGroup:
-    """A log group with retention and CMK encryption (the key policy admits logs.<region>)."""
+    """A log group with retention and CMK encryption; ``region`` only when it differs from the stack's (WAF: us-east-1)."""
+    extra = {"region": region} if region else {}
     return aws.cloudwatch.LogGroup(
         resource_name,
         name=log_group_name,
@@ -29,4 +33,5 @@ def encrypted_log_group(
         kms_key_id=kms_key_arn,
         tags=dict(tags),
         opts=pulumi.ResourceOptions(parent=parent),
+        **extra,
     )

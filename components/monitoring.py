@@ -27,45 +27,40 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.settings import MonitoringConfig
+
 GIB = 1024**3
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """Defaults are the seed's Prometheus rules."""
+class ReplicationWatch:
+    """An S3 replication rule whose failures and delays alarm (metrics are reported in the source region)."""
 
-    error_rate_per_second: float = 0.1
-    p95_latency_seconds: float = 1.0
-    db_connections: int = 80
-    memory_percent: float = 90.0
-    cpu_percent: float = 90.0
-    storage_percent: float = 80.0
-
-    def __post_init__(self) -> None:
-        for pct in (self.memory_percent, self.cpu_percent, self.storage_percent):
-            if not 0 < pct < 100:
-                raise ValueError(f"percent thresholds are between 0 and 100, got {pct}")
+    source_bucket: pulumi.Input[str]
+    destination_bucket: pulumi.Input[str]
+    rule_id: str
+    late_after_seconds: int
 
 
 @dataclass(frozen=True)
 class MonitoringArgs:
-    """Names and ARN suffixes of what is watched; ``service_names`` maps role -> ECS service name."""
+    """What is watched; ``service_names`` maps role -> ECS service name (compute's outputs).
+
+    ``replica_lag_seconds``: this region's database is a replica; alarm when it lags more (the RPO guard).
+    """
 
     region: str
     alb_arn_suffix: pulumi.Input[str]
     target_group_arn_suffix: pulumi.Input[str]
-    cluster_name: str
-    service_names: Mapping[str, str]
+    cluster_name: pulumi.Input[str]
+    service_names: Mapping[str, pulumi.Input[str]]
     db_instance_identifier: pulumi.Input[str]
     db_allocated_storage_gb: int
-    thresholds: Thresholds = Thresholds()
-    kms_key_arn: pulumi.Input[str] | None = None
-    alert_email: str | None = None
+    thresholds: MonitoringConfig
+    kms_key_arn: pulumi.Input[str]
+    replication: ReplicationWatch | None = None
+    replica_lag_seconds: int | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if self.db_allocated_storage_gb < 1:
-            raise ValueError("allocated storage must be positive")
 
     @property
     def free_storage_threshold_bytes(self) -> int:
@@ -92,8 +87,8 @@ class Monitoring(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-alerts"},
             opts=child,
         )
-        if args.alert_email:
-            aws.sns.TopicSubscription(f"{name}-alerts-email", topic=topic.arn, protocol="email", endpoint=args.alert_email, opts=child)
+        if t.alert_email:
+            aws.sns.TopicSubscription(f"{name}-alerts-email", topic=topic.arn, protocol="email", endpoint=t.alert_email, opts=child)
         self._topic = topic
         self._name = name
         self._tags = tags
@@ -128,7 +123,7 @@ class Monitoring(pulumi.ComponentResource):
             period=300,
             extended_statistic="p95",
         )
-        self._alarm(
+        self.healthy_hosts_alarm_name = self._alarm(
             "healthy-hosts",
             "no healthy backend task behind the ALB for 2 minutes",
             threshold=1,
@@ -168,58 +163,95 @@ class Monitoring(pulumi.ComponentResource):
             period=300,
             statistic="Minimum",
         )
+        # (metric, threshold, why): the seed's HighMemoryUsage, and CPU that autoscaling (70 %) is not keeping up with.
+        usage = (
+            ("Memory", "memory", t.memory_percent, "seed: HighMemoryUsage, critical"),
+            ("CPU", "CPU", t.cpu_percent, "autoscaling targets 70 %: it is not keeping up"),
+        )
         for role, service in args.service_names.items():
-            dims = {"ClusterName": args.cluster_name, "ServiceName": service}
+            for metric, label, threshold, why in usage:
+                self._alarm(
+                    f"{role}-{metric.lower()}",
+                    pulumi.Output.concat(service, f": {label} above {threshold:g} % for 5 minutes ({why})"),
+                    threshold=threshold,
+                    evaluation_periods=5,
+                    missing="missing",
+                    namespace="AWS/ECS",
+                    metric_name=f"{metric}Utilization",
+                    dimensions={"ClusterName": args.cluster_name, "ServiceName": service},
+                    period=60,
+                    statistic="Average",
+                )
+        if args.replica_lag_seconds is not None:
             self._alarm(
-                f"{role}-memory",
-                f"{service}: memory above {t.memory_percent:g} % for 5 minutes (seed: HighMemoryUsage, critical)",
-                threshold=t.memory_percent,
-                evaluation_periods=5,
-                missing="missing",
-                namespace="AWS/ECS",
-                metric_name="MemoryUtilization",
-                dimensions=dims,
+                "replica-lag",
+                f"read replica more than {args.replica_lag_seconds} s behind its source for 3 minutes (the failover RPO guard)",
+                threshold=args.replica_lag_seconds,
+                evaluation_periods=3,
+                missing="breaching",  # a replica that reports nothing is not replicating
+                namespace="AWS/RDS",
+                metric_name="ReplicaLag",
+                dimensions=db,
                 period=60,
-                statistic="Average",
+                statistic="Maximum",
             )
-            self._alarm(
-                f"{role}-cpu",
-                f"{service}: CPU above {t.cpu_percent:g} % for 5 minutes (autoscaling targets 70 %: it is not keeping up)",
-                threshold=t.cpu_percent,
-                evaluation_periods=5,
-                missing="missing",
-                namespace="AWS/ECS",
-                metric_name="CPUUtilization",
-                dimensions=dims,
-                period=60,
-                statistic="Average",
-            )
+        if args.replication is not None:
+            self._replication_alarms(args.replication)
 
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=name,
-            dashboard_body=pulumi.Output.all(args.alb_arn_suffix, args.target_group_arn_suffix, args.db_instance_identifier).apply(
-                lambda v: json.dumps(dashboard_body(args.region, v[0], v[1], v[2], args.cluster_name, list(args.service_names.values())))
-            ),
+            dashboard_body=pulumi.Output.all(
+                args.alb_arn_suffix, args.target_group_arn_suffix, args.db_instance_identifier, args.cluster_name, *args.service_names.values()
+            ).apply(lambda v: json.dumps(dashboard_body(args.region, v[0], v[1], v[2], v[3], v[4:]))),
             opts=child,
         )
         self.topic_arn = topic.arn
         self.register_outputs({"topicArn": topic.arn, "alarms": self.alarm_names, "dashboard": dashboard.dashboard_name})
 
+    def _replication_alarms(self, watch: ReplicationWatch) -> None:
+        """Failed or late media replication (S3 replication metrics, reported in the source region):
+        https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html"""
+        dims = {"SourceBucket": watch.source_bucket, "DestinationBucket": watch.destination_bucket, "RuleId": watch.rule_id}
+        self._alarm(
+            "media-replication-failed",
+            "objects failed to replicate to the secondary region (its copy, and the CDN failover, are incomplete)",
+            threshold=0,
+            evaluation_periods=1,
+            missing="notBreaching",
+            namespace="AWS/S3",
+            metric_name="OperationsFailedReplication",
+            dimensions=dims,
+            period=300,
+            statistic="Sum",
+        )
+        self._alarm(
+            "media-replication-late",
+            f"media replication more than {watch.late_after_seconds} s behind",
+            threshold=watch.late_after_seconds,
+            evaluation_periods=1,
+            missing="notBreaching",
+            namespace="AWS/S3",
+            metric_name="ReplicationLatency",
+            dimensions=dims,
+            period=300,
+            statistic="Maximum",
+        )
+
     def _alarm(
         self,
         suffix: str,
-        description: str,
+        description: pulumi.Input[str],
         *,
         threshold: float,
         evaluation_periods: int,
         missing: str,
         comparison: str = "GreaterThanThreshold",
         **metric: Any,
-    ) -> aws.cloudwatch.MetricAlarm:
+    ) -> str:
         alarm_name = f"{self._name}-{suffix}"
         self.alarm_names.append(alarm_name)
-        return aws.cloudwatch.MetricAlarm(
+        aws.cloudwatch.MetricAlarm(
             alarm_name,
             name=alarm_name,
             alarm_description=description,
@@ -234,6 +266,7 @@ class Monitoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
             **metric,
         )
+        return alarm_name
 
 
 def _metric(namespace: str, name: str, dimensions: Mapping[str, Any], period: int, stat: str) -> dict[str, Any]:

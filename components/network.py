@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.log_group import encrypted_log_group
+
 
 @dataclass(frozen=True)
 class NetworkArgs:
@@ -20,8 +22,9 @@ class NetworkArgs:
     private_subnets: Sequence[str]
     data_subnets: Sequence[str]
     region: str
-    single_nat: bool = False
-    flow_log_retention_days: int = 90
+    single_nat: bool
+    flow_log_retention_days: int
+    kms_key_arn: pulumi.Input[str]
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -138,7 +141,7 @@ class Network(pulumi.ComponentResource):
             opts=child,
         )
 
-        flow_log = self._flow_logs(name, vpc, args.flow_log_retention_days, tags)
+        flow_log = self._flow_logs(name, vpc, args.flow_log_retention_days, args.kms_key_arn, tags)
 
         self.public_subnet_ids = [s.id for s in public]
         self.private_subnet_ids = [s.id for s in private]
@@ -157,10 +160,10 @@ class Network(pulumi.ComponentResource):
             }
         )
 
-    def _flow_logs(self, name: str, vpc: aws.ec2.Vpc, retention_days: int, tags: Mapping[str, str]) -> aws.ec2.FlowLog:
+    def _flow_logs(self, name: str, vpc: aws.ec2.Vpc, retention_days: int, kms_key_arn: pulumi.Input[str], tags: Mapping[str, str]) -> aws.ec2.FlowLog:
         """All traffic to CloudWatch, written by a role that may only write to that log group."""
         child = pulumi.ResourceOptions(parent=self)
-        group = aws.cloudwatch.LogGroup(f"{name}-flow-logs", retention_in_days=retention_days, tags=dict(tags), opts=child)
+        group = encrypted_log_group(f"{name}-flow-logs", log_group_name=None, retention_days=retention_days, kms_key_arn=kms_key_arn, tags=tags, parent=self)
         role = aws.iam.Role(
             f"{name}-flow-logs-role",
             assume_role_policy=json.dumps(

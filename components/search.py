@@ -23,6 +23,7 @@ import pulumi_aws as aws
 
 from components.app_security_group import data_security_group
 from components.log_group import encrypted_log_group
+from components.settings import SearchConfig
 
 PORT = 443
 TLS_POLICY = "Policy-Min-TLS-1-2-2019-07"
@@ -40,11 +41,7 @@ class SearchArgs:
     app_security_group_id: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str]
     region: str
-    engine_version: str = "OpenSearch_2.19"
-    instance_type: str = "r6g.large.search"
-    instance_count: int = 2
-    volume_size_gb: int = 20
-    log_retention_days: int = 30
+    settings: SearchConfig
     master_user_arn: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -54,19 +51,17 @@ class SearchArgs:
             problems.append(f"{self.domain_name!r} is not a valid domain name (3-28 lowercase letters, digits, hyphens)")
         if not self.subnet_ids:
             problems.append("the domain needs at least one subnet")
-        if self.instance_count >= 2 and self.zone_count == 2 and self.instance_count % 2:
-            problems.append(f"{self.instance_count} data nodes over two zones: OpenSearch needs an even number")
-        if not self.engine_version.startswith("OpenSearch_"):
-            problems.append(f"engine_version {self.engine_version!r} must be OpenSearch_<x.y>")
+        if self.settings.instance_count >= 2 and self.zone_count == 2 and self.settings.instance_count % 2:
+            problems.append(f"{self.settings.instance_count} data nodes over two zones: OpenSearch needs an even number")
         if problems:
             raise ValueError("; ".join(problems))
 
     @property
     def zone_count(self) -> int:
         """Zone awareness spans min(instance_count, subnets) zones (OpenSearch allows 2 or 3)."""
-        if self.instance_count < 2:
+        if self.settings.instance_count < 2:
             return 1
-        return min(self.instance_count, len(self.subnet_ids), 3)
+        return min(self.settings.instance_count, len(self.subnet_ids), 3)
 
 
 class Search(pulumi.ComponentResource):
@@ -120,7 +115,7 @@ class Search(pulumi.ComponentResource):
             log_type: encrypted_log_group(
                 f"{name}-log-{suffix}",
                 log_group_name=f"/aws/opensearch/{args.domain_name}/{suffix}",
-                retention_days=args.log_retention_days,
+                retention_days=args.settings.log_retention_days,
                 kms_key_arn=args.kms_key_arn,
                 tags=tags,
                 parent=self,
@@ -139,15 +134,15 @@ class Search(pulumi.ComponentResource):
         domain = aws.opensearch.Domain(
             f"{name}-domain",
             domain_name=args.domain_name,
-            engine_version=args.engine_version,
+            engine_version=args.settings.engine_version,
             cluster_config=aws.opensearch.DomainClusterConfigArgs(
-                instance_type=args.instance_type,
-                instance_count=args.instance_count,
+                instance_type=args.settings.instance_type,
+                instance_count=args.settings.instance_count,
                 zone_awareness_enabled=zones >= 2,
                 zone_awareness_config=aws.opensearch.DomainClusterConfigZoneAwarenessConfigArgs(availability_zone_count=zones) if zones >= 2 else None,
             ),
             vpc_options=aws.opensearch.DomainVpcOptionsArgs(subnet_ids=list(args.subnet_ids[:zones]), security_group_ids=[sg.id]),
-            ebs_options=aws.opensearch.DomainEbsOptionsArgs(ebs_enabled=True, volume_type="gp3", volume_size=args.volume_size_gb),
+            ebs_options=aws.opensearch.DomainEbsOptionsArgs(ebs_enabled=True, volume_type="gp3", volume_size=args.settings.volume_size_gb),
             encrypt_at_rest=aws.opensearch.DomainEncryptAtRestArgs(enabled=True, kms_key_id=args.kms_key_arn),
             node_to_node_encryption=aws.opensearch.DomainNodeToNodeEncryptionArgs(enabled=True),
             domain_endpoint_options=aws.opensearch.DomainDomainEndpointOptionsArgs(enforce_https=True, tls_security_policy=TLS_POLICY),

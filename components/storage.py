@@ -18,23 +18,22 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.settings import StorageConfig
+
 
 @dataclass(frozen=True)
 class StorageArgs:
-    """``cors_origins`` are the browser origins allowed to upload media (PUT/POST) and read it."""
+    """``settings.cors_origins`` may upload media (PUT/POST) and read it from a browser.
+
+    Bucket names are explicit (``coko-<stack>-<static|media>-<account>``) so the other region's
+    stack can name them without asking this one (replication, CloudFront failover origins).
+    """
 
     kms_key_arn: pulumi.Input[str]
-    noncurrent_version_expiration_days: int = 30
-    abort_incomplete_multipart_days: int = 7
-    cors_origins: Sequence[str] = ()
+    settings: StorageConfig
+    static_bucket_name: pulumi.Input[str]
+    media_bucket_name: pulumi.Input[str]
     tags: Mapping[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        bad = [o for o in self.cors_origins if not o.startswith("https://") or o.endswith("/")]
-        if bad:
-            raise ValueError(f"CORS origins must be https://host without a trailing slash: {bad}")
-        if self.noncurrent_version_expiration_days < 1 or self.abort_incomplete_multipart_days < 1:
-            raise ValueError("lifecycle periods are at least one day")
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,8 @@ class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:data:Storage", name, {}, opts)
         self._tags = dict(args.tags)
-        self.static_bucket = self._bucket(f"{name}-static", args, cors=False)
-        self.media_bucket = self._bucket(f"{name}-media", args, cors=True)
+        self.static_bucket = self._bucket(f"{name}-static", args.static_bucket_name, args, cors=False)
+        self.media_bucket = self._bucket(f"{name}-media", args.media_bucket_name, args, cors=True)
         self.register_outputs(
             {
                 "staticBucketName": self.static_bucket.id,
@@ -68,10 +67,10 @@ class Storage(pulumi.ComponentResource):
             }
         )
 
-    def _bucket(self, name: str, args: StorageArgs, cors: bool) -> BucketHandle:
+    def _bucket(self, name: str, bucket_name: pulumi.Input[str], args: StorageArgs, cors: bool) -> BucketHandle:
         child = pulumi.ResourceOptions(parent=self)
         tags = self._tags
-        bucket = aws.s3.Bucket(name, force_destroy=False, tags={**tags, "Name": name}, opts=child)
+        bucket = aws.s3.Bucket(name, bucket=bucket_name, force_destroy=False, tags={**tags, "Name": name}, opts=child)
         block = aws.s3.BucketPublicAccessBlock(
             f"{name}-public-access",
             bucket=bucket.id,
@@ -115,7 +114,7 @@ class Storage(pulumi.ComponentResource):
                     status="Enabled",
                     filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
                     noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
-                        noncurrent_days=args.noncurrent_version_expiration_days
+                        noncurrent_days=args.settings.noncurrent_version_expiration_days
                     ),
                     expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(expired_object_delete_marker=True),
                 ),
@@ -124,20 +123,20 @@ class Storage(pulumi.ComponentResource):
                     status="Enabled",
                     filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
                     abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                        days_after_initiation=args.abort_incomplete_multipart_days
+                        days_after_initiation=args.settings.abort_incomplete_multipart_days
                     ),
                 ),
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
-        if cors and args.cors_origins:
+        if cors and args.settings.cors_origins:
             aws.s3.BucketCorsConfiguration(
                 f"{name}-cors",
                 bucket=bucket.id,
                 cors_rules=[
                     aws.s3.BucketCorsConfigurationCorsRuleArgs(
                         allowed_methods=["GET", "PUT", "POST"],
-                        allowed_origins=list(args.cors_origins),
+                        allowed_origins=list(args.settings.cors_origins),
                         allowed_headers=["*"],
                         expose_headers=["ETag"],
                         max_age_seconds=3000,

@@ -17,6 +17,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.log_group import encrypted_log_group
+
 WAF_REGION = "us-east-1"
 WAF_MIN_RATE_LIMIT = 10
 MANAGED_GROUPS = (
@@ -42,8 +44,10 @@ class RateLimit:
 @dataclass(frozen=True)
 class WafArgs:
     rate_limits: tuple[RateLimit, ...]
-    evaluation_window_seconds: int = 60
-    log_retention_days: int = 90
+    evaluation_window_seconds: int
+    log_retention_days: int
+    # A CMK in us-east-1 (the log group lives beside the CLOUDFRONT-scope ACL).
+    log_kms_key_arn: pulumi.Input[str]
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -138,13 +142,14 @@ class Waf(pulumi.ComponentResource):
             tags={**tags, "Name": f"{name}-acl"},
             opts=child,
         )
-        group = aws.cloudwatch.LogGroup(
+        group = encrypted_log_group(
             f"{name}-logs",
-            name=f"aws-waf-logs-{name}",
-            retention_in_days=args.log_retention_days,
+            log_group_name=f"aws-waf-logs-{name}",
+            retention_days=args.log_retention_days,
+            kms_key_arn=args.log_kms_key_arn,
             region=WAF_REGION,
             tags={**tags, "Name": f"aws-waf-logs-{name}"},
-            opts=child,
+            parent=self,
         )
         logging = aws.wafv2.WebAclLoggingConfiguration(
             f"{name}-logging",

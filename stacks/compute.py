@@ -7,7 +7,6 @@ as one-off tasks of the backend task definition, before the services switch (see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,11 +40,11 @@ SES_REGION = "eu-west-1"
 
 @dataclass(frozen=True)
 class EdgeWiring:
-    """What the edge tier hands the compute tier; anything absent is simply not wired."""
+    """What the edge tier hands the compute tier: the backend's target group and the public name of /static/ and /media/."""
 
-    target_group_arn: pulumi.Input[str] | None = None
-    alb_security_group_id: pulumi.Input[str] | None = None
-    cdn_domain: pulumi.Input[str] | None = None
+    target_group_arn: pulumi.Input[str]
+    alb_security_group_id: pulumi.Input[str]
+    cdn_domain: pulumi.Input[str]
 
 
 @dataclass
@@ -75,13 +74,13 @@ def sender_address(cfg: StackConfig) -> str:
     return f"noreply@{cfg.domain.apex}"
 
 
-def plain_values(cfg: StackConfig, regional: Regional, cdn_domain: pulumi.Input[str] | None) -> dict[str, pulumi.Input[str]]:
+def plain_values(cfg: StackConfig, regional: Regional, cdn_domain: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
     """Every non-secret value the infrastructure knows, keyed by the app's variable names."""
     origins = list(dict.fromkeys([f"https://{cfg.domain.apex}", *cfg.storage.cors_origins]))
     values: dict[str, pulumi.Input[str]] = {
         "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
         # The ALB health check's Host (the task IP) is admitted by the app's middleware, not here.
-        "DJANGO_ALLOWED_HOSTS": cfg.domain.api,
+        "DJANGO_ALLOWED_HOSTS": ",".join([cfg.domain.api, *([cfg.domain.primary_api] if cfg.domain.primary_api else [])]),
         "CORS_ALLOWED_ORIGINS": ",".join(origins),
         "POSTGRES_HOST": regional.database.address,
         "POSTGRES_PORT": pulumi.Output.from_input(regional.database.port).apply(str),
@@ -90,30 +89,25 @@ def plain_values(cfg: StackConfig, regional: Regional, cdn_domain: pulumi.Input[
         "AWS_STORAGE_BUCKET_NAME": regional.storage.media_bucket.id,
         "AWS_STATIC_BUCKET_NAME": regional.storage.static_bucket.id,
         "AWS_S3_REGION_NAME": cfg.region,
-        # CloudFront serves /static/ and /media/; until the CDN is wired, the apex is the stand-in.
-        "AWS_S3_CUSTOM_DOMAIN": cdn_domain if cdn_domain is not None else cfg.domain.apex,
+        # CloudFront serves /static/ and /media/ under the public API name.
+        "AWS_S3_CUSTOM_DOMAIN": cdn_domain,
         "OPENSEARCH_URL": regional.search.url,
         "DEFAULT_FROM_EMAIL": sender_address(cfg),
         "AWS_SES_REGION_NAME": SES_REGION,
     }
-    if not cfg.is_primary:
-        values["DATABASE_READ_ONLY"] = "true"  # the secondary's database is a read replica
+    if not cfg.is_primary and not cfg.disaster_recovery.promoted:
+        values[naming.READ_ONLY_ENV] = "true"  # the secondary's database is a read replica
     return values
 
 
-def build_compute(
-    cfg: StackConfig,
-    regional: Regional,
-    edge: EdgeWiring | None = None,
-    extra_secret_key_arns: Sequence[pulumi.Input[str]] = (),
-) -> Compute:
+def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Compute:
     """Image, cluster, roles and services for ``cfg``'s region.
 
-    ``extra_secret_key_arns``: CMKs of secrets injected from another region (the secondary's
-    database credentials are the primary's RDS-managed secret).
+    Every secret the tasks read is in this region, encrypted with this region's key (the
+    secondary's database login is the replica of the primary's secret): a task starts with the
+    primary region gone.
     """
-    edge = edge or EdgeWiring()
-    name = f"coko-{cfg.stack}"
+    name = cfg.name
     tags = cfg.tags
     kms_arn = regional.kms_key.arn
     try:
@@ -143,7 +137,7 @@ def build_compute(
             repository_arn=image.repository_arn,
             log_group_names=[naming.log_group_name(cfg.stack, role) for role in naming.SERVICE_ROLES],
             secret_refs=[s["valueFrom"] for s in env.secrets],
-            secret_key_arns=[kms_arn, *extra_secret_key_arns],
+            secret_key_arns=[kms_arn],
             bucket_arns=[storage.media_bucket.arn, storage.static_bucket.arn],
             bucket_kms_key_arn=kms_arn,
             ses_region=SES_REGION,
@@ -156,7 +150,7 @@ def build_compute(
 
     services: dict[str, AppService] = {}
     for role in naming.SERVICE_ROLES:
-        svc = getattr(cfg.services, role)
+        svc = cfg.services.of(role)
         web = role == "backend"
         scales = role != "scheduler"
         services[role] = AppService(
@@ -205,9 +199,7 @@ def build_compute(
     return Compute(image=image, cluster=cluster, roles=roles, services=services, env=env, outputs=outputs)
 
 
-def _load_balancing(edge: EdgeWiring) -> LoadBalancing | None:
-    if edge.target_group_arn is None:
-        return None
+def _load_balancing(edge: EdgeWiring) -> LoadBalancing:
     return LoadBalancing(target_group_arn=edge.target_group_arn, alb_security_group_id=edge.alb_security_group_id)
 
 

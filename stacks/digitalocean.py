@@ -19,7 +19,7 @@ from coko_contract import outputs as out
 from components.app_env import load_contract
 from components.app_secrets import ENV_NAMES
 from components.do_app import SDK_PLAIN_ENV, SDK_SECRET_ENV, AlertThresholds, AppArgs, AppPlatformApp, Component, app_platform_envs, env
-from components.do_data import ClusterArgs, ManagedCluster, PostgresArgs, PostgresCluster, TrustedSources
+from components.do_data import ClusterArgs, ManagedCluster, PostgresArgs, PostgresCluster
 from components.do_monitoring import DatabaseAlerts, DbAlertArgs
 from components.do_registry import DoAppImage, DoImageArgs
 from components.do_storage import SpacesArgs, SpacesStorage
@@ -126,8 +126,9 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
             alerts=AlertThresholds(cfg.monitoring.cpu_percent, cfg.monitoring.memory_percent, emails=emails),
         ),
     )
+    for cluster in (postgres, cache, search):
+        cluster.admit_only(app.id)
     clusters = {"pg": postgres.id, "valkey": cache.id, "search": search.id}
-    TrustedSources(f"{name}-trusted-sources", clusters, app.id)
     DatabaseAlerts(f"{name}-db-alerts", DbAlertArgs(clusters, cfg.monitoring.cpu_percent, cfg.monitoring.memory_percent, cfg.monitoring.storage_percent, emails, cfg.tags))
     # Projects hold apps, databases and Spaces buckets; VPCs, the registry and CDN endpoints are account-level.
     do.Project(

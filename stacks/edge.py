@@ -1,8 +1,8 @@
 """The edge and monitoring of one region: certificates, ALB, CloudFront + WAF, DNS, alarms.
 
-Order in the stack: :func:`build_load_balancer` right after the network (the backend service
-needs the target group and the ALB security group), :func:`build_cdn` once the buckets exist,
-:func:`build_monitoring` last (it watches the ALB, the services and the database).
+:func:`build_edge` runs after the regional tier (the CDN needs the buckets) and returns everything
+the compute tier needs; :func:`build_monitoring` runs last and takes compute's service names.
+No builder changes another builder's result after the fact.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from typing import Any
 
 import pulumi
 
-from coko_contract.names import SERVICE_ROLES, cluster_name, service_name
+from coko_contract import names
 from components.cdn import Cdn, CdnArgs, Ttl
-from components.certificates import EdgeCertificates, EdgeCertificatesArgs
-from components.dns import EdgeRecords, EdgeRecordsArgs
+from components.certificates import CLOUDFRONT_CERTIFICATE_REGION, EdgeCertificates, EdgeCertificatesArgs
+from components.dns import EdgeRecords, EdgeRecordsArgs, OriginFailover, OriginFailoverArgs
+from components.kms import KmsKey, KmsKeyArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.monitoring import Monitoring, MonitoringArgs, Thresholds
-from components.network import Network
+from components.monitoring import Monitoring, MonitoringArgs, ReplicationWatch
 from components.waf import RateLimit, Waf, WafArgs
-from stacks.compute import EdgeWiring
+from stacks.compute import Compute, EdgeWiring
 from stacks.config import StackConfig
 from stacks.regional import Regional
 
@@ -30,9 +30,9 @@ API_PREFIX = "/api/"
 AUTH_PREFIX = "/api/v1/auth/"
 
 
-def origin_host(cfg: StackConfig) -> str:
-    """The name CloudFront connects to; an alias (or the user's CNAME) of the ALB."""
-    return f"origin.{cfg.domain.api}"
+def origin_host(api_domain: str) -> str:
+    """The name CloudFront connects to for an API name; an alias (or the user's CNAME) of the ALB."""
+    return f"origin.{api_domain}"
 
 
 def public_names(cfg: StackConfig) -> list[str]:
@@ -40,16 +40,23 @@ def public_names(cfg: StackConfig) -> list[str]:
 
     A CloudFront alias can belong to one distribution only, so the secondary never claims the apex.
     """
-    names = [cfg.domain.api]
+    names_ = [cfg.domain.api]
     if cfg.is_primary and cfg.cdn.serve_apex:
-        names.append(cfg.domain.apex)
-    return names
+        names_.append(cfg.domain.apex)
+    return names_
+
+
+def origin_names(cfg: StackConfig) -> list[str]:
+    """Names this region's ALB answers for: its own origin and API, plus the primary's when it is the failover target."""
+    apis = [cfg.domain.api, *([cfg.domain.primary_api] if cfg.domain.primary_api else [])]
+    return [n for api in apis for n in (origin_host(api), api)]
 
 
 def origin_verify_value(secrets: dict[str, pulumi.Output[str]]) -> pulumi.Output[str] | None:
     """Secret header value CloudFront adds and the ALB requires, derived from the Django secret key.
 
-    HMAC, so the key itself never leaves the app; the result stays a Pulumi secret.
+    HMAC, so the key itself never leaves the app; the result stays a Pulumi secret. Both regions
+    must share ``coko:djangoSecretKey`` for the primary's CloudFront to reach the secondary's ALB.
     """
     key = secrets.get("djangoSecretKey")
     if key is None:
@@ -57,14 +64,20 @@ def origin_verify_value(secrets: dict[str, pulumi.Output[str]]) -> pulumi.Output
     return pulumi.Output.secret(key.apply(lambda k: hmac.new(k.encode(), b"coko-origin-verify", hashlib.sha256).hexdigest()))
 
 
-@dataclass
+@dataclass(frozen=True)
+class SecondaryCopies:
+    """The secondary region's bucket domains, for the primary's CloudFront origin groups."""
+
+    static_domain: pulumi.Input[str]
+    media_domain: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
 class Edge:
     certificates: EdgeCertificates
     load_balancer: LoadBalancer
-    origin_verify: pulumi.Output[str] | None
-    cdn: Cdn | None = None
-    waf: Waf | None = None
-    monitoring: Monitoring | None = None
+    waf: Waf
+    cdn: Cdn
 
     def wiring(self, cfg: StackConfig) -> EdgeWiring:
         """What the ECS services need; the target group ARN resolves once a listener forwards to it
@@ -73,43 +86,29 @@ class Edge:
         return EdgeWiring(target_group_arn=lb.attached_target_group_arn, alb_security_group_id=lb.security_group_id, cdn_domain=cfg.domain.api)
 
 
-def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.Output[str]]) -> Edge:
+def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.Output[str]], copies: SecondaryCopies | None = None) -> Edge:
     """ALB, certificates, WAF, CloudFront and (with a hosted zone) DNS for one region."""
-    edge = build_load_balancer(cfg, regional.network, secrets)
-    storage = regional.storage
-    return build_cdn(cfg, edge, storage.static_bucket.regional_domain_name, storage.media_bucket.regional_domain_name)
-
-
-def build_load_balancer(cfg: StackConfig, network: Network, secrets: dict[str, pulumi.Output[str]]) -> Edge:
-    name = f"coko-{cfg.stack}"
+    name = cfg.name
     certificates = EdgeCertificates(
         f"{name}-certs",
-        EdgeCertificatesArgs(
-            origin_domains=[origin_host(cfg), cfg.domain.api],
-            viewer_domains=public_names(cfg),
-            hosted_zone_id=cfg.domain.hosted_zone_id,
-            tags=cfg.tags,
-        ),
+        EdgeCertificatesArgs(origin_domains=origin_names(cfg), viewer_domains=public_names(cfg), hosted_zone_id=cfg.domain.hosted_zone_id, tags=cfg.tags),
     )
     verify = origin_verify_value(secrets)
     lb = LoadBalancer(
         f"{name}-edge",
         LoadBalancerArgs(
-            vpc_id=network.vpc_id,
+            vpc_id=regional.network.vpc_id,
             vpc_cidr=cfg.network.cidr,
-            subnet_ids=network.public_subnet_ids,
+            subnet_ids=regional.network.public_subnet_ids,
             certificate_arn=certificates.origin_certificate_arn,
             origin_verify_value=verify,
             tags=cfg.tags,
         ),
     )
-    return Edge(certificates=certificates, load_balancer=lb, origin_verify=verify)
-
-
-def build_cdn(cfg: StackConfig, edge: Edge, static_bucket_domain: pulumi.Input[str], media_bucket_domain: pulumi.Input[str]) -> Edge:
-    name = f"coko-{cfg.stack}"
+    # CLOUDFRONT-scope WAF and its log group live in us-east-1; the log group needs a key there.
+    edge_key = KmsKey(f"{name}-edge-kms", KmsKeyArgs(alias=f"{names.kms_alias(cfg.stack)}-edge", region=CLOUDFRONT_CERTIFICATE_REGION, tags=cfg.tags))
     waf_cfg = cfg.waf
-    edge.waf = Waf(
+    waf = Waf(
         f"{name}-waf",
         WafArgs(
             rate_limits=(
@@ -118,25 +117,29 @@ def build_cdn(cfg: StackConfig, edge: Edge, static_bucket_domain: pulumi.Input[s
             ),
             evaluation_window_seconds=waf_cfg.evaluation_window_seconds,
             log_retention_days=waf_cfg.log_retention_days,
+            log_kms_key_arn=edge_key.arn,
             tags=cfg.tags,
         ),
     )
     cdn_cfg = cfg.cdn
-    edge.cdn = Cdn(
+    storage = regional.storage
+    cdn = Cdn(
         f"{name}-cdn",
         CdnArgs(
             aliases=public_names(cfg),
-            certificate_arn=edge.certificates.viewer_certificate_arn,
-            origin_domain=origin_host(cfg),
-            static_bucket_domain=static_bucket_domain,
-            media_bucket_domain=media_bucket_domain,
-            web_acl_arn=edge.waf.arn,
+            certificate_arn=certificates.viewer_certificate_arn,
+            origin_domain=origin_host(cfg.domain.api),
+            static_bucket_domain=storage.static_bucket.regional_domain_name,
+            media_bucket_domain=storage.media_bucket.regional_domain_name,
+            static_failover_domain=copies.static_domain if copies else None,
+            media_failover_domain=copies.media_domain if copies else None,
+            web_acl_arn=waf.arn,
             log_bucket_region=cdn_cfg.log_bucket_region,
             price_class=cdn_cfg.price_class,
             api_ttl=Ttl(default=cdn_cfg.default_ttl, max=cdn_cfg.max_ttl),
             static_ttl=Ttl(default=cdn_cfg.static_default_ttl, max=cdn_cfg.static_max_ttl),
             media_ttl=Ttl(default=cdn_cfg.media_default_ttl, max=cdn_cfg.static_max_ttl),
-            origin_verify_value=edge.origin_verify,
+            origin_verify_value=verify,
             tags=cfg.tags,
         ),
     )
@@ -146,45 +149,80 @@ def build_cdn(cfg: StackConfig, edge: Edge, static_bucket_domain: pulumi.Input[s
             EdgeRecordsArgs(
                 zone_id=cfg.domain.hosted_zone_id,
                 cdn_names=public_names(cfg),
-                distribution_domain_name=edge.cdn.domain_name,
-                origin_name=origin_host(cfg),
-                alb_dns_name=edge.load_balancer.dns_name,
-                alb_zone_id=edge.load_balancer.zone_id,
+                distribution_domain_name=cdn.domain_name,
+                origin_name=origin_host(cfg.domain.api),
+                alb_dns_name=lb.dns_name,
+                alb_zone_id=lb.zone_id,
+                # The primary's origin is a failover pair when a secondary can take over (build_origin_failover).
+                simple_origin_record=not (cfg.is_primary and cfg.disaster_recovery.secondary_stack),
                 tags=cfg.tags,
             ),
         )
-    return edge
+    return Edge(certificates=certificates, load_balancer=lb, waf=waf, cdn=cdn)
 
 
-def build_monitoring(cfg: StackConfig, edge: Edge, regional: Regional) -> Monitoring:
-    """Alarms on the ALB, the three services and this region's database; alerts encrypted with the stack CMK."""
-    mon = cfg.monitoring
-    edge.monitoring = Monitoring(
-        f"coko-{cfg.stack}-monitoring",
+def build_origin_failover(cfg: StackConfig, edge: Edge, monitoring: Monitoring) -> OriginFailover | None:
+    """This region's half of the API origin's Route 53 failover pair (needs a hosted zone).
+
+    The primary's record is PRIMARY, guarded by a health check on its ALB's healthy-hosts alarm;
+    the secondary's record, under the primary's origin name, is SECONDARY.
+    """
+    zone = cfg.domain.hosted_zone_id
+    if not zone:
+        return None
+    lb = edge.load_balancer
+    if cfg.is_primary:
+        if not cfg.disaster_recovery.secondary_stack:
+            return None
+        args = OriginFailoverArgs(
+            zone_id=zone,
+            origin_name=origin_host(cfg.domain.api),
+            role="PRIMARY",
+            set_identifier=names.failover_set_identifier(cfg.stack),
+            alb_dns_name=lb.dns_name,
+            alb_zone_id=lb.zone_id,
+            health_check_name=names.api_health_check_name(cfg.stack),
+            healthy_hosts_alarm=(monitoring.healthy_hosts_alarm_name, cfg.region),
+            tags=cfg.tags,
+        )
+    else:
+        if not cfg.domain.primary_api:
+            return None
+        args = OriginFailoverArgs(
+            zone_id=zone,
+            origin_name=origin_host(cfg.domain.primary_api),
+            role="SECONDARY",
+            set_identifier=names.failover_set_identifier(cfg.stack),
+            alb_dns_name=lb.dns_name,
+            alb_zone_id=lb.zone_id,
+            tags=cfg.tags,
+        )
+    return OriginFailover(f"{cfg.name}-origin-failover", args)
+
+
+def build_monitoring(cfg: StackConfig, edge: Edge, regional: Regional, compute: Compute, replication: ReplicationWatch | None = None) -> Monitoring:
+    """Alarms on the ALB, the services compute built and this region's database; alerts encrypted with the stack CMK."""
+    replica = not cfg.is_primary and not cfg.disaster_recovery.promoted
+    return Monitoring(
+        f"{cfg.name}-monitoring",
         MonitoringArgs(
             region=cfg.region,
             alb_arn_suffix=edge.load_balancer.arn_suffix,
             target_group_arn_suffix=edge.load_balancer.target_group_arn_suffix,
-            cluster_name=cluster_name(cfg.stack),
-            service_names={role: service_name(cfg.stack, role) for role in SERVICE_ROLES},
+            cluster_name=compute.cluster.name,
+            service_names={role: svc.service_name for role, svc in compute.services.items()},
             db_instance_identifier=regional.database.identifier,
             db_allocated_storage_gb=cfg.database.allocated_storage_gb,
-            thresholds=Thresholds(
-                error_rate_per_second=mon.error_rate_per_second,
-                p95_latency_seconds=mon.p95_latency_seconds,
-                db_connections=mon.db_connections,
-                memory_percent=mon.memory_percent,
-                storage_percent=mon.storage_percent,
-            ),
+            thresholds=cfg.monitoring,
             kms_key_arn=regional.kms_key.arn,
-            alert_email=mon.alert_email,
+            replication=replication,
+            replica_lag_seconds=cfg.disaster_recovery.replica_lag_alarm_seconds if replica else None,
             tags=cfg.tags,
         ),
     )
-    return edge.monitoring
 
 
-def edge_outputs(cfg: StackConfig, edge: Edge) -> dict[str, Any]:
+def edge_outputs(cfg: StackConfig, edge: Edge, monitoring: Monitoring) -> dict[str, Any]:
     """Stack outputs; without a hosted zone, the DNS records the user must create by hand."""
     lb = edge.load_balancer
     outputs: dict[str, Any] = {
@@ -192,20 +230,19 @@ def edge_outputs(cfg: StackConfig, edge: Edge) -> dict[str, Any]:
         "albDnsName": lb.dns_name,
         "albArnSuffix": lb.arn_suffix,
         "targetGroupArn": lb.target_group_arn,
-        "originHost": origin_host(cfg),
+        "originHost": origin_host(cfg.domain.api),
+        "cdnDomainName": edge.cdn.domain_name,
+        "cdnDistributionId": edge.cdn.distribution_id,
+        "cdnDistributionArn": edge.cdn.arn,
+        "wafWebAclArn": edge.waf.arn,
+        "alertTopicArn": monitoring.topic_arn,
     }
-    if edge.cdn is not None:
-        outputs["cdnDomainName"] = edge.cdn.domain_name
-        outputs["cdnDistributionId"] = edge.cdn.distribution_id
-        outputs["cdnDistributionArn"] = edge.cdn.arn
-    if edge.waf is not None:
-        outputs["wafWebAclArn"] = edge.waf.arn
-    if edge.monitoring is not None:
-        outputs["alertTopicArn"] = edge.monitoring.topic_arn
     if not cfg.domain.hosted_zone_id:
         outputs["certificateValidationRecords"] = edge.certificates.validation_records
-        records: list[Any] = [{"name": origin_host(cfg), "type": "CNAME", "value": lb.dns_name}]
-        if edge.cdn is not None:
-            records += [{"name": host, "type": "CNAME or ALIAS", "value": edge.cdn.domain_name} for host in public_names(cfg)]
+        records: list[Any] = [{"name": origin_host(cfg.domain.api), "type": "CNAME", "value": lb.dns_name}]
+        records += [{"name": host, "type": "CNAME or ALIAS", "value": edge.cdn.domain_name} for host in public_names(cfg)]
+        if cfg.domain.primary_api:
+            # After a failover (no hosted zone): point the primary's origin name here instead.
+            records.append({"name": origin_host(cfg.domain.primary_api), "type": "CNAME (on failover)", "value": lb.dns_name})
         outputs["requiredDnsRecords"] = records
     return outputs

@@ -1,4 +1,4 @@
-"""What every region runs, whatever its role."""
+"""What every region runs, whatever its role: key, network, data tier, buckets, app secrets, backup vault."""
 
 from __future__ import annotations
 
@@ -7,58 +7,73 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
+from coko_contract import names
+from coko_contract import outputs as out
 from components.app_secrets import AppSecrets, AppSecretsArgs
 from components.app_security_group import AppSecurityGroup, AppSecurityGroupArgs
+from components.backup import BackupVault, BackupVaultArgs
 from components.cache import Cache, CacheArgs
-from components.database import Database, DatabaseArgs, json_key_value_from
+from components.database import Database, DatabaseArgs
+from components.db_credentials import DatabaseCredentials, DatabaseCredentialsArgs, SecretReplica, json_key_value_from
 from components.kms import KmsKey, KmsKeyArgs
 from components.network import Network, NetworkArgs
 from components.search import Search, SearchArgs
 from components.storage import BucketPolicies, BucketPoliciesArgs, Storage, StorageArgs
 from stacks.config import StackConfig
 
+SECRET_RECOVERY_WINDOW_DAYS = 7
+
 
 @dataclass(frozen=True)
 class DatabasePlan:
-    """Which database this region runs: the writable primary, or a replica of ``source_arn``.
+    """Which database this region runs.
 
-    ``master_secret_arn`` is the source's RDS-managed master secret (a replica has none of its
-    own: it shares the source's credentials).
+    - primary: ``secret_replicas`` lists where its generated credentials are replicated;
+    - replica: ``source_arn`` is the source instance, ``credentials_secret_arn`` the credentials
+      secret's replica *in this region* (never the primary's region);
+    - promoted replica (after a failover): ``promoted`` keeps the replica's shape without a source.
     """
 
     source_arn: pulumi.Input[str] | None = None
-    master_secret_arn: pulumi.Input[str] | None = None
+    credentials_secret_arn: pulumi.Input[str] | None = None
+    promoted: bool = False
+    secret_replicas: Sequence[SecretReplica] = ()
 
     @property
-    def is_replica(self) -> bool:
-        return self.source_arn is not None
+    def is_primary(self) -> bool:
+        return self.credentials_secret_arn is None
 
 
 @dataclass
 class Regional:
-    """Handles on the regional components, for the role-specific builders (and compute) to extend.
+    """Handles on the regional components, for the role-specific builders (and compute) to use.
 
     ``secret_arns`` maps environment variable -> ECS ``valueFrom`` (a secret ARN, or
     ``<arn>:<json key>::`` for POSTGRES_USER/POSTGRES_PASSWORD).
     """
 
+    account_id: pulumi.Output[str]
     network: Network
     outputs: dict[str, Any]
     kms_key: KmsKey
-    app_security_group: AppSecurityGroup
     app_security_group_id: pulumi.Output[str]
     database: Database
+    credentials: DatabaseCredentials | None
     cache: Cache
     search: Search
     storage: Storage
+    backup_vault: BackupVault
     secret_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
 
-def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], database_plan: DatabasePlan | None = None) -> Regional:
-    plan = database_plan or DatabasePlan()
-    name = f"coko-{cfg.stack}"
+def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], plan: DatabasePlan) -> Regional:
+    name = cfg.name
     tags = cfg.tags
+    account_id = aws.get_caller_identity_output().account_id
+    # The key first: the network's flow-log group is encrypted with it.
+    kms = KmsKey(f"{name}-kms", KmsKeyArgs(alias=names.kms_alias(cfg.stack), region=cfg.region, tags=tags))
     net = cfg.network
     network = Network(
         name,
@@ -71,134 +86,119 @@ def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], dat
             region=cfg.region,
             single_nat=net.nat_strategy == "single",
             flow_log_retention_days=net.flow_log_retention_days,
+            kms_key_arn=kms.arn,
             tags=tags,
         ),
     )
-    kms = KmsKey(f"{name}-kms", KmsKeyArgs(alias=name, region=cfg.region, tags=tags))
     app_sg = AppSecurityGroup(f"{name}-app", AppSecurityGroupArgs(vpc_id=network.vpc_id, tags=tags))
+    data_tier = {"vpc_id": network.vpc_id, "app_security_group_id": app_sg.id, "kms_key_arn": kms.arn, "tags": tags}
 
-    db = cfg.database
+    credentials = None
+    if plan.is_primary:
+        credentials = DatabaseCredentials(
+            f"{name}-db-credentials",
+            DatabaseCredentialsArgs(
+                stack=cfg.stack, kms_key_arn=kms.arn, db_name="coko", recovery_window_days=SECRET_RECOVERY_WINDOW_DAYS, replicas=plan.secret_replicas, tags=tags
+            ),
+        )
     database = Database(
         f"{name}-db",
         DatabaseArgs(
-            identifier=f"{name}-db",
-            vpc_id=network.vpc_id,
+            identifier=names.database_identifier(cfg.stack),
+            settings=cfg.database,
             subnet_ids=network.data_subnet_ids,
-            app_security_group_id=app_sg.id,
-            kms_key_arn=kms.arn,
-            instance_class=db.instance_class,
-            engine_version=db.engine_version,
-            allocated_storage_gb=db.allocated_storage_gb,
-            max_allocated_storage_gb=db.max_allocated_storage_gb,
-            backup_retention_days=db.backup_retention_days,
-            backup_window=db.backup_window,
-            maintenance_window=db.maintenance_window,
-            multi_az=db.multi_az,
-            deletion_protection=db.deletion_protection,
-            performance_insights=db.performance_insights,
-            monitoring_interval_seconds=db.monitoring_interval_seconds,
-            log_retention_days=db.log_retention_days,
-            slow_query_ms=db.slow_query_ms,
+            master_password=credentials.master_password if credentials else None,
             replicate_source_db=plan.source_arn,
-            tags=tags,
+            promoted=plan.promoted,
+            **data_tier,
         ),
     )
-
-    cache_cfg = cfg.cache
     cache = Cache(
         f"{name}-cache",
         CacheArgs(
             replication_group_id=name,
-            vpc_id=network.vpc_id,
             subnet_ids=network.data_subnet_ids,
-            app_security_group_id=app_sg.id,
-            kms_key_arn=kms.arn,
             auth_token=secrets["redisAuthToken"],
-            secret_name=f"coko/{cfg.stack}/REDIS_URL",
-            engine=cache_cfg.engine,
-            engine_version=cache_cfg.engine_version,
-            node_type=cache_cfg.node_type,
-            num_nodes=cache_cfg.num_nodes,
-            snapshot_retention_days=cache_cfg.snapshot_retention_days,
-            snapshot_window=cache_cfg.snapshot_window,
-            maintenance_window=cache_cfg.maintenance_window,
-            log_retention_days=cache_cfg.log_retention_days,
-            tags=tags,
+            secret_name=f"{names.secret_prefix(cfg.stack)}/REDIS_URL",
+            settings=cfg.cache,
+            **data_tier,
         ),
     )
-
-    search_cfg = cfg.search
     search = Search(
         f"{name}-search",
-        SearchArgs(
-            domain_name=name,
-            vpc_id=network.vpc_id,
-            subnet_ids=network.private_subnet_ids,
-            app_security_group_id=app_sg.id,
-            kms_key_arn=kms.arn,
-            region=cfg.region,
-            engine_version=search_cfg.engine_version,
-            instance_type=search_cfg.instance_type,
-            instance_count=search_cfg.instance_count,
-            volume_size_gb=search_cfg.volume_size_gb,
-            log_retention_days=search_cfg.log_retention_days,
-            tags=tags,
-        ),
+        SearchArgs(domain_name=name, subnet_ids=network.private_subnet_ids, region=cfg.region, settings=cfg.search, **data_tier),
     )
-
-    st = cfg.storage
     storage = Storage(
         f"{name}-storage",
         StorageArgs(
             kms_key_arn=kms.arn,
-            noncurrent_version_expiration_days=st.noncurrent_version_expiration_days,
-            cors_origins=st.cors_origins,
+            settings=cfg.storage,
+            static_bucket_name=account_id.apply(lambda a: names.static_bucket_name(cfg.stack, a)),
+            media_bucket_name=account_id.apply(lambda a: names.media_bucket_name(cfg.stack, a)),
             tags=tags,
         ),
     )
+    backup_vault = BackupVault(
+        f"{name}-backup",
+        BackupVaultArgs(vault_name=names.backup_vault_name(cfg.stack), kms_key_arn=kms.arn, retention_days=cfg.disaster_recovery.backup_retention_days, tags=tags),
+    )
 
-    app_secrets = AppSecrets(f"{name}-secrets", AppSecretsArgs(values=secrets, kms_key_arn=kms.arn, name_prefix=f"coko/{cfg.stack}", tags=tags))
-    master_secret = plan.master_secret_arn if plan.is_replica else database.master_user_secret_arn
-    secret_arns: dict[str, pulumi.Output[str]] = dict(app_secrets.value_from)
-    secret_arns["REDIS_URL"] = cache.url_secret_arn
-    if master_secret is not None:
-        secret_arns["POSTGRES_USER"] = json_key_value_from(master_secret, "username")
-        secret_arns["POSTGRES_PASSWORD"] = json_key_value_from(master_secret, "password")
+    app_secrets = AppSecrets(
+        f"{name}-secrets",
+        AppSecretsArgs(values=secrets, kms_key_arn=kms.arn, name_prefix=names.secret_prefix(cfg.stack), recovery_window_days=SECRET_RECOVERY_WINDOW_DAYS, tags=tags),
+    )
+    login = credentials.app_secret_arn if credentials else plan.credentials_secret_arn
+    assert login is not None  # a plan is either primary (credentials) or replica (its secret's replica)
+    secret_arns: dict[str, pulumi.Output[str]] = {
+        **app_secrets.value_from,
+        "REDIS_URL": cache.url_secret_arn,
+        "POSTGRES_USER": json_key_value_from(login, "username"),
+        "POSTGRES_PASSWORD": json_key_value_from(login, "password"),
+    }
 
     outputs: dict[str, Any] = {
-        "region": cfg.region,
-        "role": cfg.role,
+        out.REGION: cfg.region,
+        out.ROLE: cfg.role,
         "vpcId": network.vpc_id,
-        "vpcCidr": net.cidr,
+        out.VPC_CIDR: net.cidr,
         "privateSubnetIds": network.private_subnet_ids,
-        "kmsKeyArn": kms.arn,
+        out.KMS_KEY_ARN: kms.arn,
         "appSecurityGroupId": app_sg.id,
+        out.DATABASE_ARN: database.arn,
+        out.DATABASE_IDENTIFIER: database.identifier,
         "databaseAddress": database.address,
         "databasePort": database.port,
         "cacheEndpoint": cache.primary_endpoint,
         "searchEndpoint": search.endpoint,
         "staticBucketName": storage.static_bucket.id,
-        "mediaBucketName": storage.media_bucket.id,
-        "secretArns": secret_arns,
+        out.MEDIA_BUCKET_NAME: storage.media_bucket.id,
+        out.MEDIA_BUCKET_ARN: storage.media_bucket.arn,
+        "backupVaultArn": backup_vault.arn,
+        out.SECRET_ARNS: secret_arns,
     }
+    if credentials is not None:
+        outputs[out.DATABASE_CREDENTIALS_SECRET_ARN] = credentials.app_secret_arn
+        outputs["databaseMasterSecretArn"] = credentials.master_secret_arn
     return Regional(
+        account_id=account_id,
         network=network,
         outputs=outputs,
         kms_key=kms,
-        app_security_group=app_sg,
         app_security_group_id=app_sg.id,
         database=database,
+        credentials=credentials,
         cache=cache,
         search=search,
         storage=storage,
+        backup_vault=backup_vault,
         secret_arns=secret_arns,
     )
 
 
-def attach_bucket_policies(cfg: StackConfig, regional: Regional, cloudfront_distribution_arns: Sequence[pulumi.Input[str]] = ()) -> BucketPolicies:
+def attach_bucket_policies(cfg: StackConfig, regional: Regional, cloudfront_distribution_arns: Sequence[pulumi.Input[str]]) -> BucketPolicies:
     """The one policy per bucket (TLS only + CloudFront OAC read). Call it once, after the CDN exists."""
     storage = regional.storage
     return BucketPolicies(
-        f"coko-{cfg.stack}-bucket-policies",
+        f"{cfg.name}-bucket-policies",
         BucketPoliciesArgs(buckets={"static": storage.static_bucket, "media": storage.media_bucket}, cloudfront_distribution_arns=cloudfront_distribution_arns),
     )

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from coko_cli.offline import edge_mocks
+from coko_cli.offline import dr_mocks, edge_mocks
 
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
@@ -367,6 +367,7 @@ OUTPUTS: dict[str, OutputFactory] = {
 }
 
 OUTPUTS.update(edge_mocks.OUTPUTS)
+OUTPUTS.update(dr_mocks.OUTPUTS)
 
 # `aws:<module>/...` -> the ARN service namespace, for the generic fallback.
 ARN_SERVICE = {"cloudwatch": "cloudwatch", "ec2": "ec2", "iam": "iam", "rds": "rds", "elasticache": "elasticache", "opensearch": "es", "s3": "s3", "kms": "kms", "secretsmanager": "secretsmanager", "ecs": "ecs", "ecr": "ecr", "lb": "elasticloadbalancing", "alb": "elasticloadbalancing", "cloudfront": "cloudfront", "wafv2": "wafv2", "acm": "acm", "sns": "sns", "route53": "route53", "appautoscaling": "application-autoscaling"}
