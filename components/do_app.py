@@ -71,7 +71,9 @@ class AppArgs:
             raise ValueError("Celery beat must run exactly one instance")
 
 
-def app_platform_envs(contract: Sequence[ContractVar], values: Mapping[str, pulumi.Input[str]], secrets: Mapping[str, pulumi.Input[str]]) -> list[dict[str, Any]]:
+def app_platform_envs(
+    contract: Sequence[ContractVar], values: Mapping[str, pulumi.Input[str]], secrets: Mapping[str, pulumi.Input[str]]
+) -> list[dict[str, Any]]:
     """App-spec ``envs`` matching the app's env contract both ways; secrets typed SECRET.
 
     App Platform stores SECRET values encrypted and never shows them again; a contract secret
@@ -104,7 +106,10 @@ def component_alerts(thresholds: AlertThresholds) -> list[dict[str, Any]]:
     """CPU and memory above the seed's 90 %, and restarts, each over five minutes."""
     destinations = {"emails": list(thresholds.emails)} if thresholds.emails else None
     rules = (("CPU_UTILIZATION", thresholds.cpu_percent), ("MEM_UTILIZATION", thresholds.memory_percent), ("RESTART_COUNT", float(thresholds.restarts)))
-    return [{"rule": rule, "operator": "GREATER_THAN", "value": value, "window": "FIVE_MINUTES", **({"destinations": destinations} if destinations else {})} for rule, value in rules]
+    return [
+        {"rule": rule, "operator": "GREATER_THAN", "value": value, "window": "FIVE_MINUTES", **({"destinations": destinations} if destinations else {})}
+        for rule, value in rules
+    ]
 
 
 def _scaling(component: Component, cpu_percent: int) -> dict[str, Any]:
@@ -149,7 +154,14 @@ class AppPlatformApp(pulumi.ComponentResource):
             }
             for role in ("worker", "scheduler")
         ]
-        job = {"name": "migrate", "kind": "PRE_DEPLOY", "image": image, "run_command": args.migration_command, "instance_size_slug": args.migration_size_slug, "instance_count": 1}
+        job = {
+            "name": "migrate",
+            "kind": "PRE_DEPLOY",
+            "image": image,
+            "run_command": args.migration_command,
+            "instance_size_slug": args.migration_size_slug,
+            "instance_count": 1,
+        }
         app_destinations = {"destinations": {"emails": list(args.alerts.emails)}} if args.alerts.emails else {}
         spec: dict[str, Any] = {
             "name": args.name,

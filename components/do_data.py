@@ -83,7 +83,9 @@ class ManagedCluster(pulumi.ComponentResource):
         A cluster without trusted sources accepts any source that has its credentials. The
         firewall is the cluster's child, so policies find it beside the cluster it protects.
         """
-        return do.DatabaseFirewall(f"{self._name}-trusted-sources", cluster_id=self.cluster.id, rules=[{"type": "app", "value": app_id}], opts=pulumi.ResourceOptions(parent=self))
+        return do.DatabaseFirewall(
+            f"{self._name}-trusted-sources", cluster_id=self.cluster.id, rules=[{"type": "app", "value": app_id}], opts=pulumi.ResourceOptions(parent=self)
+        )
 
 
 class PostgresCluster(ManagedCluster):

@@ -57,14 +57,20 @@ class DoAppImage(pulumi.ComponentResource):
     def __init__(self, name: str, args: DoImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:do:AppImage", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
-        registry = do.ContainerRegistry(f"{name}-registry", name=args.registry_name, subscription_tier_slug=args.registry_tier, region=args.registry_region, opts=child)
-        credentials = do.ContainerRegistryDockerCredentials(f"{name}-push-credentials", registry_name=registry.name, write=True, expiry_seconds=3600, opts=child)
+        registry = do.ContainerRegistry(
+            f"{name}-registry", name=args.registry_name, subscription_tier_slug=args.registry_tier, region=args.registry_region, opts=child
+        )
+        credentials = do.ContainerRegistryDockerCredentials(
+            f"{name}-push-credentials", registry_name=registry.name, write=True, expiry_seconds=3600, opts=child
+        )
         login = pulumi.Output.secret(credentials.docker_credentials).apply(registry_login)
         image = docker.Image(
             f"{name}-image",
             image_name=pulumi.Output.concat(registry.endpoint, "/", args.repository, ":", args.tag),
             build=docker.DockerBuildArgs(context=args.context, dockerfile=args.dockerfile, platform=args.platform),
-            registry=docker.RegistryArgs(server=registry.server_url, username=login.apply(lambda pair: pair[0]), password=pulumi.Output.secret(login.apply(lambda pair: pair[1]))),
+            registry=docker.RegistryArgs(
+                server=registry.server_url, username=login.apply(lambda pair: pair[0]), password=pulumi.Output.secret(login.apply(lambda pair: pair[1]))
+            ),
             opts=child,
         )
         self.repository = args.repository

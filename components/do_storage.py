@@ -76,7 +76,9 @@ class SpacesStorage(pulumi.ComponentResource):
                 f"{name}-{kind}-cors",
                 bucket=bucket.name,
                 region=args.region,
-                cors_rules=[{"allowed_methods": ["GET", "HEAD"], "allowed_origins": list(args.cors_origins), "allowed_headers": ["*"], "max_age_seconds": 3600}],
+                cors_rules=[
+                    {"allowed_methods": ["GET", "HEAD"], "allowed_origins": list(args.cors_origins), "allowed_headers": ["*"], "max_age_seconds": 3600}
+                ],
                 opts=child,
             )
             # The custom domain (and its certificate) fronts the static bucket; media keeps the CDN name.
@@ -90,7 +92,9 @@ class SpacesStorage(pulumi.ComponentResource):
                 opts=child,
             )
             buckets[kind] = bucket
-        key = do.SpacesKey(f"{name}-key", name=f"{args.prefix}-app", grants=[{"bucket": b.name, "permission": "readwrite"} for b in buckets.values()], opts=child)
+        key = do.SpacesKey(
+            f"{name}-key", name=f"{args.prefix}-app", grants=[{"bucket": b.name, "permission": "readwrite"} for b in buckets.values()], opts=child
+        )
         self.bucket_names = {kind: b.name for kind, b in buckets.items()}
         self.bucket_urns = [b.bucket_urn for b in buckets.values()]
         self.cdn_endpoint = pulumi.Output.from_input(args.cdn_custom_domain) if args.cdn_custom_domain else cdns["static"].endpoint

@@ -89,7 +89,17 @@ ENGINES: dict[str, Engine] = {
         ("1", "2"),
         _DB_REGIONS,
         {
-            1: ("db-s-1vcpu-2gb", "db-s-2vcpu-4gb", "gd-2vcpu-8gb", "m3-2vcpu-16gb", "db-s-4vcpu-8gb", "gd-4vcpu-16gb", "m3-4vcpu-32gb", "gd-8vcpu-32gb", "m3-8vcpu-64gb"),
+            1: (
+                "db-s-1vcpu-2gb",
+                "db-s-2vcpu-4gb",
+                "gd-2vcpu-8gb",
+                "m3-2vcpu-16gb",
+                "db-s-4vcpu-8gb",
+                "gd-4vcpu-16gb",
+                "m3-4vcpu-32gb",
+                "gd-8vcpu-32gb",
+                "m3-8vcpu-64gb",
+            ),
             3: ("db-s-2vcpu-4gb", "gd-2vcpu-8gb", "m3-2vcpu-16gb", "db-s-4vcpu-8gb", "gd-4vcpu-16gb", "m3-4vcpu-32gb", "gd-8vcpu-32gb", "m3-8vcpu-64gb"),
         },
     ),

@@ -60,14 +60,27 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
     db_cfg = cfg.database
     postgres = PostgresCluster(
         f"{name}-pg",
-        ClusterArgs("pg", db_cfg.version, db_cfg.size, db_cfg.node_count, cfg.region, vpc.id, cfg.tags, db_cfg.maintenance_day, db_cfg.maintenance_hour, db_cfg.storage_size_mib),
+        ClusterArgs(
+            "pg",
+            db_cfg.version,
+            db_cfg.size,
+            db_cfg.node_count,
+            cfg.region,
+            vpc.id,
+            cfg.tags,
+            db_cfg.maintenance_day,
+            db_cfg.maintenance_hour,
+            db_cfg.storage_size_mib,
+        ),
         PostgresArgs(database_names(), db_cfg.pool_size, db_cfg.pool_mode),
     )
     cache = ManagedCluster(
         f"{name}-valkey",
         ClusterArgs("valkey", cfg.cache.version, cfg.cache.size, cfg.cache.node_count, cfg.region, vpc.id, cfg.tags, eviction_policy=cfg.cache.eviction_policy),
     )
-    search = ManagedCluster(f"{name}-search", ClusterArgs("opensearch", cfg.search.version, cfg.search.size, cfg.search.node_count, cfg.region, vpc.id, cfg.tags))
+    search = ManagedCluster(
+        f"{name}-search", ClusterArgs("opensearch", cfg.search.version, cfg.search.size, cfg.search.node_count, cfg.region, vpc.id, cfg.tags)
+    )
     storage = SpacesStorage(
         f"{name}-spaces",
         SpacesArgs(
@@ -129,7 +142,9 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
     for cluster in (postgres, cache, search):
         cluster.admit_only(app.id)
     clusters = {"pg": postgres.id, "valkey": cache.id, "search": search.id}
-    DatabaseAlerts(f"{name}-db-alerts", DbAlertArgs(clusters, cfg.monitoring.cpu_percent, cfg.monitoring.memory_percent, cfg.monitoring.storage_percent, emails, cfg.tags))
+    DatabaseAlerts(
+        f"{name}-db-alerts", DbAlertArgs(clusters, cfg.monitoring.cpu_percent, cfg.monitoring.memory_percent, cfg.monitoring.storage_percent, emails, cfg.tags)
+    )
     # Projects hold apps, databases and Spaces buckets; VPCs, the registry and CDN endpoints are account-level.
     do.Project(
         f"{name}-project",

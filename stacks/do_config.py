@@ -36,7 +36,9 @@ def _size_for(engine: str, nodes: int, size: str) -> str:
     if sizes is None:
         raise ValueError(f"{engine} clusters come with {', '.join(map(str, sorted(ENGINES[engine].sizes)))} node(s), not {nodes}")
     if size not in sizes:
-        raise ValueError(f"{size!r} is not a {engine} size for {nodes} node(s) (documented: {', '.join(sizes[:6])}, …; `doctl databases options slugs --engine {engine}`)")
+        raise ValueError(
+            f"{size!r} is not a {engine} size for {nodes} node(s) (documented: {', '.join(sizes[:6])}, …; `doctl databases options slugs --engine {engine}`)"
+        )
     return size
 
 
@@ -83,7 +85,9 @@ class DoCacheConfig(DoClusterConfig):
 
     version: str = "8"
     size: str = "db-s-1vcpu-1gb"
-    eviction_policy: Literal["noeviction", "allkeys_lru", "volatile_lru"] = Field("noeviction", description="noeviction: the broker's queues must never be evicted")
+    eviction_policy: Literal["noeviction", "allkeys_lru", "volatile_lru"] = Field(
+        "noeviction", description="noeviction: the broker's queues must never be evicted"
+    )
 
     @model_validator(mode="after")
     def _slugs(self) -> DoCacheConfig:
@@ -229,7 +233,9 @@ def do_problems(data: Mapping[str, Any]) -> list[str]:
         problems.append(f"{REGION_KEY}: {region!r} has no App Platform (data centers that do: {', '.join(sorted(APP_DATACENTERS))})")
     domain = data.get("domain")
     if isinstance(domain, Mapping) and domain.get("hostedZoneId"):
-        problems.append(f"{names.PROJECT}:domain.hostedZoneId: a Route 53 zone belongs to AWS stacks; on DigitalOcean add the CNAME records by hand or use DigitalOcean DNS")
+        problems.append(
+            f"{names.PROJECT}:domain.hostedZoneId: a Route 53 zone belongs to AWS stacks; on DigitalOcean add the CNAME records by hand or use DigitalOcean DNS"
+        )
     image = data.get("image")
     if isinstance(image, Mapping) and image.get("platform", "linux/amd64") != "linux/amd64":
         problems.append(f"{names.PROJECT}:image.platform: App Platform runs linux/amd64 images only")

@@ -20,7 +20,13 @@ POOL_PORT = 25061
 ENGINE_SCHEME = {"pg": "postgresql", "valkey": "rediss", "opensearch": "https"}
 ENGINE_USER = {"pg": "doadmin", "valkey": "default", "opensearch": "doadmin"}
 # Data center -> region-less resources report nothing (project, registry credentials).
-REGIONLESS = {"digitalocean:index/project:Project", "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials", "digitalocean:index/monitorAlert:MonitorAlert", "digitalocean:index/certificate:Certificate", "digitalocean:index/spacesKey:SpacesKey"}
+REGIONLESS = {
+    "digitalocean:index/project:Project",
+    "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials",
+    "digitalocean:index/monitorAlert:MonitorAlert",
+    "digitalocean:index/certificate:Certificate",
+    "digitalocean:index/spacesKey:SpacesKey",
+}
 
 Factory = Callable[[str, str, str, dict[str, Any]], tuple[str, dict[str, Any]]]
 
@@ -127,7 +133,10 @@ def _registry(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple
 def _registry_credentials(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     token = f"dop_v1_offline{_digest(urn, length=24)}"
     auth = base64.b64encode(f"{token}:{token}".encode()).decode()
-    return str(inputs.get("registryName") or name), {"dockerCredentials": json.dumps({"auths": {"registry.digitalocean.com": {"auth": auth}}}), "credentialExpirationTime": "2026-12-01T01:00:00Z"}
+    return str(inputs.get("registryName") or name), {
+        "dockerCredentials": json.dumps({"auths": {"registry.digitalocean.com": {"auth": auth}}}),
+        "credentialExpirationTime": "2026-12-01T01:00:00Z",
+    }
 
 
 def _spaces_key(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

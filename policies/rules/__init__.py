@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..framework import REGISTRY, Rule
-from . import alb, cloudfront, data, ecr, ecs, elasticache, governance, iam, network, opensearch, rds, s3, waf
+from . import alb, cloudfront, data, digitalocean, do_deployability, ecr, ecs, elasticache, governance, iam, network, opensearch, rds, s3, waf
 
-MODULES = (rds, elasticache, opensearch, ecs, ecr, alb, cloudfront, waf, s3, network, data, iam, governance)
+MODULES = (rds, elasticache, opensearch, ecs, ecr, alb, cloudfront, waf, s3, network, data, iam, governance, digitalocean, do_deployability)
 
 
 def all_rules() -> list[Rule]:

@@ -179,3 +179,8 @@ CASES: dict[str, Case] = {
     "COKO-TAG-001": Case(res(BUCKET, {"tags": TAGS}), res(BUCKET, {"tags": {"Project": "coko"}})),
     "COKO-REG-001": Case(res(BUCKET, {}, region="af-south-1"), res(BUCKET, {}, region="us-west-2")),
 }
+
+# DigitalOcean rules keep their cases beside the DigitalOcean tests.
+from ..digitalocean.policy_cases import DO_CASES  # noqa: E402
+
+CASES.update(DO_CASES)
