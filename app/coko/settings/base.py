@@ -205,6 +205,11 @@ def redis_cache(url: str, key_prefix: str = "coko") -> dict[str, Any]:
     }
 
 
+#: Requests with a forged/unknown Host (scanners) are answered 400 JSON and counted in the
+#: request metrics; Django would also log each one at ERROR, flooding the error channel.
+QUIET_LOGGERS: dict[str, dict[str, Any]] = {"django.security.DisallowedHost": {"handlers": [], "level": "CRITICAL", "propagate": False}}
+
+
 def json_logging(level: str = "INFO") -> dict[str, Any]:
     """Console logging as one JSON object per line (CloudWatch-friendly)."""
     return {
@@ -222,6 +227,7 @@ def json_logging(level: str = "INFO") -> dict[str, Any]:
         "loggers": {
             "django": {"handlers": ["console"], "level": level, "propagate": False},
             "coko": {"handlers": ["console"], "level": level, "propagate": False},
+            **QUIET_LOGGERS,
         },
     }
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 
 from coko.settings.base import *  # noqa: F403
-from coko.settings.base import redis_cache
+from coko.settings.base import QUIET_LOGGERS, redis_cache
 from coko.settings.databases import TLS_LOCAL_ONLY_UNVERIFIED, connection_options, databases_from_url
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 # The local server has no RDS certificate: the explicit local-only TLS mode (never production).
-DATABASES = databases_from_url(DATABASE_URL, options=connection_options(tls=TLS_LOCAL_ONLY_UNVERIFIED))
+# A generous statement timeout: pytest-django creates and drops whole databases through these
+# connections. The fault tests set production's bounds on the aliases they break.
+DATABASES = databases_from_url(DATABASE_URL, options=connection_options(timeout=60, tls=TLS_LOCAL_ONLY_UNVERIFIED))
 
 SECRET_KEY = "test-only-not-secret"
 DEBUG = False
@@ -36,4 +38,4 @@ CELERY_TASK_EAGER_PROPAGATES = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 API_RATE_LIMIT = "30/m"
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": QUIET_LOGGERS}

@@ -22,7 +22,7 @@ class Command(DjangoMigrate):
         super().add_arguments(parser)
         parser.set_defaults(database=None)
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def execute(self, *args: Any, **options: Any) -> str | None:
         if not options.get("database"):
             aliases = ", ".join(settings.DATABASES)
             raise CommandError(
@@ -30,4 +30,4 @@ class Command(DjangoMigrate):
                 f"Run `python manage.py migrate_alias ALIAS` for each of: {aliases} "
                 "(it creates the database if needed), or `python manage.py migrate --database ALIAS`."
             )
-        super().handle(*args, **options)
+        return super().execute(*args, **options)
