@@ -4,7 +4,7 @@
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: setup preview check test lint typecheck pytest bench services
+.PHONY: setup preview check test lint typecheck pytest bench services web-setup web-test
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -27,7 +27,23 @@ typecheck: setup
 pytest: setup
 	$(UV) run pytest
 
-test: lint typecheck pytest
+# The reader frontend (app/web, docs/web.md): npm from its lock file; Next.js telemetry off and
+# no browser download anywhere (Playwright drives Debian's Chromium, /usr/bin/chromium).
+WEB := app/web
+export NEXT_TELEMETRY_DISABLED := 1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+web-setup:
+	cd $(WEB) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# Unit tests, production build (with its type check), then Playwright in headless Chromium
+# against that build and the real Django API (PostgreSQL + Redis, like pytest).
+web-test: setup web-setup
+	@test -x "$${CHROME_PATH:-/usr/bin/chromium}" || { echo "web-test: no Chromium at $${CHROME_PATH:-/usr/bin/chromium}; install it: apt-get install -y chromium" >&2; exit 2; }
+	cd $(WEB) && npx vitest run && npx next build
+	cd $(WEB) && WEB_E2E_PYTHON="$$($(UV) run --frozen python -c 'import sys; print(sys.executable)')" npx playwright test
+
+test: lint typecheck pytest web-test
 
 bench: setup
 	$(UV) run python bench/preview_speed.py
