@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pulumi
 import pulumi_digitalocean as do
@@ -63,13 +64,13 @@ class DoAppImage(pulumi.ComponentResource):
         credentials = do.ContainerRegistryDockerCredentials(
             f"{name}-push-credentials", registry_name=registry.name, write=True, expiry_seconds=3600, opts=child
         )
-        login = pulumi.Output.secret(credentials.docker_credentials).apply(registry_login)
+        login = pulumi.Output.secret(cast(Any, credentials.docker_credentials)).apply(registry_login)
         image = docker.Image(
             f"{name}-image",
             image_name=pulumi.Output.concat(registry.endpoint, "/", args.repository, ":", args.tag),
             build=docker.DockerBuildArgs(context=args.context, dockerfile=args.dockerfile, platform=args.platform),
             registry=docker.RegistryArgs(
-                server=registry.server_url, username=login.apply(lambda pair: pair[0]), password=pulumi.Output.secret(login.apply(lambda pair: pair[1]))
+                server=registry.server_url, username=login.apply(lambda pair: pair[0]), password=pulumi.Output.secret(cast(Any, login.apply(lambda pair: pair[1])))
             ),
             opts=child,
         )

@@ -10,7 +10,7 @@ values (policies/digitalocean_catalog.py), the same list the deployability rules
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -19,8 +19,8 @@ from components.settings import ServiceCounts
 from policies.digitalocean_catalog import APP_DATACENTERS, APP_INSTANCE_SIZES, ENGINES, MIN_POSTGRES_MAJOR, REGISTRY_TIERS
 from stacks.config import REQUIRED_SECRETS, SECRET_KEYS, DomainConfig, ImageConfig, MonitoringConfig, StorageConfig
 
-CLOUD = "digitalocean"
-ROLE = "standalone"  # one region, no replica: the RegionRole tag of a DigitalOcean stack
+CLOUD: Final = "digitalocean"
+ROLE: Final = "standalone"  # one region, no replica: the RegionRole tag of a DigitalOcean stack
 REGION_KEY = "coko:region"
 # Valkey on DigitalOcean generates its own password (the cluster's private URI carries it).
 DO_REQUIRED_SECRETS: dict[str, str] = {k: v for k, v in REQUIRED_SECRETS.items() if k != "redisAuthToken"}
