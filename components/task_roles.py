@@ -49,8 +49,8 @@ def execution_policy(repository_arn: str, log_group_arns: Sequence[str], secret_
 
     ``ecr:GetAuthorizationToken`` is the one statement on ``*``: AWS defines no resource for it
     (the token is per registry, and the pull actions below are scoped to the repository).
-    ``secret_key_arns`` are the CMKs the injected secrets are encrypted with (the secondary's
-    database credentials live in the primary region, under the primary's key).
+    ``secret_key_arns`` are the CMKs the injected secrets are encrypted with (always this region's:
+    the secondary's database login is a replica encrypted with its own key).
     """
     statements: list[Statement] = [
         {"Sid": "EcrToken", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},

@@ -1,12 +1,14 @@
 """Compute tier of one region: image -> registry, cluster, roles, and the three services of the image.
 
-Order on `pulumi up`: the image is built and pushed, task definitions reference it by digest,
-services roll to the new task definitions. Migrations are NOT run here: `coko migrate` runs them
-as one-off tasks of the backend task definition, before the services switch (see docs/compute.md).
+Order on `pulumi up` (docs/release.md): the image is built and pushed, task definitions reference
+it by digest, migrations (one one-off task per database alias, primary only) and the static upload
+run with the new backend revision, then the services roll and a rollout check waits for them to be
+steady on that revision (components/release_step.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +17,10 @@ import pulumi
 from coko_contract import names as naming
 from components.app_env import ContainerEnv, build_container_env, load_contract
 from components.cluster import AppCluster, AppClusterArgs
+from components.db_admin_task import DbAdminTask
 from components.ecs_service import AppService, AppServiceArgs, LoadBalancing, RollingUpdate, Scaling
 from components.registry import AppImage, AppImageArgs, git_image_tag
+from components.release_step import ReleaseGate, ReleaseStepsArgs, RolloutCheck
 from components.task_roles import TaskRoles, TaskRolesArgs
 from stacks.config import StackConfig
 from stacks.config_source import PROJECT_ROOT
@@ -28,6 +32,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "worker": ("/app/bin/start-worker",),  # celery worker, concurrency 4, max tasks per child 1000
     "scheduler": ("/app/bin/start-beat",),  # celery beat: exactly one task
 }
+# The admin task's default command; `coko` overrides it (rotate_db_credentials, check_database).
+DB_ADMIN_COMMAND = ("python", "manage.py", "provision_db_users")
 HEALTH_CHECK = ("CMD", "python", "/app/bin/healthcheck")  # no curl in the image
 APP_USER = "10001:10001"  # the Dockerfile's `coko` user
 BACKEND_PORT = 8000
@@ -148,46 +154,60 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
         ),
     )
 
-    services: dict[str, AppService] = {}
+    steps = ReleaseStepsArgs(
+        stack=cfg.stack,
+        region=cfg.region,
+        cluster=cluster.arn,
+        image_ref=image.image_ref,
+        subnet_ids=regional.network.private_subnet_ids,
+        security_group_ids=[regional.app_security_group_id],
+        # A read replica is migrated through its primary; a promoted secondary owns its database.
+        databases=naming.DATABASE_ALIASES if cfg.is_primary or cfg.disaster_recovery.promoted else (),
+    )
+    release = ReleaseGate(name, steps)
+    service_args: dict[str, AppServiceArgs] = {}
     for role in naming.SERVICE_ROLES:
         svc = cfg.services.of(role)
         web = role == "backend"
         scales = role != "scheduler"
-        services[role] = AppService(
-            f"{name}-{role}",
-            AppServiceArgs(
-                role=role,
-                region=cfg.region,
-                cluster_arn=cluster.arn,
-                cluster_name=naming.cluster_name(cfg.stack),
-                service_name=naming.service_name(cfg.stack, role),
-                family=naming.task_family(cfg.stack, role),
-                container_name=naming.container_name(role),
-                log_group_name=naming.log_group_name(cfg.stack, role),
-                image=image.image_ref,
-                platform=cfg.image.platform,
-                command=COMMANDS[role],
-                cpu=svc.cpu,
-                memory=svc.memory,
-                desired_count=svc.min_count,
-                subnet_ids=regional.network.private_subnet_ids,
-                security_group_id=regional.app_security_group_id,
-                execution_role_arn=roles.execution_role_arn,
-                task_role_arn=roles.task_role_arn,
-                environment=env.environment,
-                secrets=env.secrets,
-                rolling_update=RollingUpdate.one_extra_task(svc.min_count) if scales else RollingUpdate.stop_then_start(),
-                log_retention_days=cfg.services.log_retention_days,
-                user=APP_USER,
-                kms_key_arn=kms_arn,
-                port=BACKEND_PORT if web else None,
-                health_check=HEALTH_CHECK if web else None,
-                load_balancing=_load_balancing(edge) if web else None,
-                scaling=_scaling(cfg, svc.min_count, svc.max_count) if scales else None,
-                stop_timeout_seconds=STOP_TIMEOUT[role],
-                tags=tags,
-            ),
+        service_args[role] = AppServiceArgs(
+            role=role,
+            region=cfg.region,
+            cluster_arn=cluster.arn,
+            cluster_name=naming.cluster_name(cfg.stack),
+            service_name=naming.service_name(cfg.stack, role),
+            family=naming.task_family(cfg.stack, role),
+            container_name=naming.container_name(role),
+            log_group_name=naming.log_group_name(cfg.stack, role),
+            image=image.image_ref,
+            platform=cfg.image.platform,
+            command=COMMANDS[role],
+            cpu=svc.cpu,
+            memory=svc.memory,
+            desired_count=svc.min_count,
+            subnet_ids=regional.network.private_subnet_ids,
+            security_group_id=regional.app_security_group_id,
+            execution_role_arn=roles.execution_role_arn,
+            task_role_arn=roles.task_role_arn,
+            environment=env.environment,
+            secrets=env.secrets,
+            rolling_update=RollingUpdate.one_extra_task(svc.min_count) if scales else RollingUpdate.stop_then_start(),
+            log_retention_days=cfg.services.log_retention_days,
+            user=APP_USER,
+            kms_key_arn=kms_arn,
+            port=BACKEND_PORT if web else None,
+            health_check=HEALTH_CHECK if web else None,
+            load_balancing=_load_balancing(edge) if web else None,
+            scaling=_scaling(cfg, svc.min_count, svc.max_count) if scales else None,
+            stop_timeout_seconds=STOP_TIMEOUT[role],
+            before_rollout=release.for_role(role),
+            tags=tags,
         )
+    services = {role: AppService(f"{name}-{role}", args) for role, args in service_args.items()}
+    admin = _db_admin_task(cfg, regional, service_args["backend"], plain_values(cfg, regional, edge.cdn_domain), image.repository_arn)
+
+    expected = {naming.service_name(cfg.stack, role): svc.task_definition_arn for role, svc in services.items()}
+    RolloutCheck(f"{name}-rollout", cfg.region, cluster.arn, expected, pulumi.ResourceOptions(depends_on=list(services.values())))
 
     outputs: dict[str, Any] = {
         "imageRepositoryUrl": image.repository_url,
@@ -196,7 +216,38 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
         "serviceNames": {role: svc.service_name for role, svc in services.items()},
         "taskDefinitionArns": {role: svc.task_definition_arn for role, svc in services.items()},
     }
+    if admin is not None:
+        outputs["dbAdminTaskDefinitionArn"] = admin.task_definition_arn
     return Compute(image=image, cluster=cluster, roles=roles, services=services, env=env, outputs=outputs)
+
+
+def _db_admin_task(
+    cfg: StackConfig, regional: Regional, backend: AppServiceArgs, plain: dict[str, pulumi.Input[str]], repository_arn: pulumi.Input[str]
+) -> DbAdminTask | None:
+    """Where the database is writable and owned here (primary, or promoted secondary): the admin task
+    with the master login, for provisioning the app users and rotating their passwords."""
+    credentials = regional.credentials
+    if credentials is None:
+        return None
+    admin_refs = {
+        **regional.secret_arns,
+        "POSTGRES_MASTER_USER": credentials.master_secret_arn,
+        "POSTGRES_MASTER_PASSWORD": credentials.master_secret_arn,
+        "POSTGRES_APP_PASSWORD": credentials.app_secret_arn,
+    }
+    try:
+        env = build_container_env(load_contract(), plain, admin_refs)
+    except ValueError as exc:
+        raise pulumi.RunError(f"stack {cfg.stack}: {exc}") from None
+    return DbAdminTask(
+        f"{cfg.name}-dbadmin",
+        dataclasses.replace(backend, command=DB_ADMIN_COMMAND, environment=env.environment),
+        family=naming.dbadmin_family(cfg.stack),
+        log_group_name=naming.log_group_name(cfg.stack, "dbadmin"),
+        secrets=env.secrets,
+        app_secret_arn=credentials.app_secret_arn,
+        repository_arn=repository_arn,
+    )
 
 
 def _load_balancing(edge: EdgeWiring) -> LoadBalancing:

@@ -38,3 +38,8 @@ def one(preview: StackPreview, type_: str, name_contains: str = "") -> Any:
 @pytest.fixture
 def find() -> Callable[..., Any]:
     return one
+
+
+def stack_key(preview: StackPreview) -> Any:
+    """The stack's regional CMK (the edge key for WAF logs lives in us-east-1 beside it)."""
+    return one(preview, "aws:kms/key:Key", f"coko-{preview.stack}-kms-key")

@@ -77,7 +77,7 @@ CONTRACT: tuple[EnvVar, ...] = (
     _secret("WAVE_SECRET", "Wave API secret."),
     _admin_secret("POSTGRES_MASTER_USER", "RDS master user; only for provision_db_users.", json_key="username"),
     _admin_secret("POSTGRES_MASTER_PASSWORD", "RDS master password; only for provision_db_users.", json_key="password"),
-    _admin_secret("POSTGRES_APP_PASSWORD", "Password to set for coko_app (unchanged when unset); provision_db_users."),
+    _admin_secret("POSTGRES_APP_PASSWORD", "Password to set for coko_app (unchanged when unset); provision_db_users.", json_key="password"),
     _admin_secret("POSTGRES_APP_CLONE_PASSWORD", "Password to set for coko_app_clone (unchanged when unset); provision_db_users."),
 )
 

@@ -6,7 +6,7 @@ import pytest
 
 from coko_cli.offline.runner import SECRET, UNKNOWN, StackPreview
 from components.cache import redis_url
-from tests.conftest import STACKS, of_type, one
+from tests.conftest import STACKS, of_type, one, stack_key
 
 GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 
@@ -16,7 +16,7 @@ def test_cache_is_encrypted_at_rest_and_in_transit_with_an_auth_token(up: dict[s
     preview = up[stack]
     group = one(preview, GROUP).inputs
     assert group["atRestEncryptionEnabled"] is True
-    assert group["kmsKeyId"] == one(preview, "aws:kms/key:Key").outputs["arn"]
+    assert group["kmsKeyId"] == stack_key(preview).outputs["arn"]
     assert group["transitEncryptionEnabled"] is True
     assert group["authToken"] == SECRET
     assert group["engine"] == "valkey"

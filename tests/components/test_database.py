@@ -8,7 +8,7 @@ import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.database import DatabaseArgs
-from tests.conftest import STACKS, of_type, one
+from tests.conftest import STACKS, of_type, one, stack_key
 
 RDS = "aws:rds/instance:Instance"
 
@@ -50,7 +50,7 @@ def test_production_database_is_multi_az_protected_and_keeps_a_final_snapshot(up
 def test_production_master_password_is_managed_by_rds_with_the_cmk(up: dict[str, StackPreview]) -> None:
     preview = up["production"]
     db = one(preview, RDS)
-    key_arn = one(preview, "aws:kms/key:Key").outputs["arn"]
+    key_arn = stack_key(preview).outputs["arn"]
     assert db.inputs["manageMasterUserPassword"] is True
     assert db.inputs["masterUserSecretKmsKeyId"] == key_arn
     assert "password" not in db.inputs and "passwordWo" not in db.inputs
@@ -88,7 +88,7 @@ def test_performance_insights_and_enhanced_monitoring_are_on(up: dict[str, Stack
     preview = up[stack]
     db = one(preview, RDS).inputs
     assert db["performanceInsightsEnabled"] is True
-    assert db["performanceInsightsKmsKeyId"] == one(preview, "aws:kms/key:Key").outputs["arn"]
+    assert db["performanceInsightsKmsKeyId"] == stack_key(preview).outputs["arn"]
     assert db["monitoringInterval"] == 60
     role = one(preview, "aws:iam/role:Role", "-db-monitoring")
     assert db["monitoringRoleArn"] == role.outputs["arn"]

@@ -8,13 +8,13 @@ import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.kms import KmsKeyArgs
-from tests.conftest import STACKS, of_type, one
+from tests.conftest import STACKS, of_type, one, stack_key
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_one_rotating_key_with_alias_in_the_stack_region(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    key = one(preview, "aws:kms/key:Key")
+    key = stack_key(preview)
     assert key.inputs["enableKeyRotation"] is True
     assert key.inputs["deletionWindowInDays"] == 30
     assert key.region == preview.region
@@ -28,7 +28,7 @@ def test_one_rotating_key_with_alias_in_the_stack_region(up: dict[str, StackPrev
 @pytest.mark.parametrize("stack", STACKS)
 def test_key_policy_lets_cloudwatch_logs_of_this_region_and_account_use_it(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    policy = json.loads(one(preview, "aws:kms/key:Key").inputs["policy"])
+    policy = json.loads(stack_key(preview).inputs["policy"])
     logs = next(s for s in policy["Statement"] if s["Principal"].get("Service") == f"logs.{preview.region}.amazonaws.com")
     assert "123456789012" in json.dumps(logs["Condition"])
     # No statement grants a principal outside the account or anonymous access.
@@ -40,7 +40,7 @@ def test_key_policy_lets_cloudwatch_logs_of_this_region_and_account_use_it(up: d
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_data_resource_is_encrypted_with_the_stack_key(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    key_arn = one(preview, "aws:kms/key:Key").outputs["arn"]
+    key_arn = stack_key(preview).outputs["arn"]
     uses = {
         "aws:rds/instance:Instance": ["kmsKeyId", "performanceInsightsKmsKeyId"],
         "aws:elasticache/replicationGroup:ReplicationGroup": ["kmsKeyId"],

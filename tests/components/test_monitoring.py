@@ -8,7 +8,7 @@ import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.monitoring import MonitoringArgs
-from tests.conftest import STACKS, of_type, one
+from tests.conftest import STACKS, of_type, one, stack_key
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
@@ -22,7 +22,7 @@ def alarms(preview: StackPreview) -> dict[str, dict]:
 def test_alert_topic_is_encrypted_with_the_stack_key_and_mails_oncall(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
     topic = one(preview, "aws:sns/topic:Topic")
-    assert topic.inputs["kmsMasterKeyId"] == one(preview, "aws:kms/key:Key").outputs["arn"]
+    assert topic.inputs["kmsMasterKeyId"] == stack_key(preview).outputs["arn"]
     sub = one(preview, "aws:sns/topicSubscription:TopicSubscription").inputs
     assert (sub["protocol"], sub["endpoint"], sub["topic"]) == ("email", "oncall@coko.africa", topic.outputs["arn"])
 

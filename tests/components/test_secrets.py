@@ -10,7 +10,7 @@ import pytest
 
 from coko_cli.offline.runner import SECRET, StackPreview
 from components.app_secrets import ENV_NAMES
-from tests.conftest import STACKS, of_type, one
+from tests.conftest import STACKS, of_type, stack_key
 
 CONTRACT = Path(__file__).resolve().parents[2] / "app" / "coko" / "env_contract.py"
 APP_ENV = {"DJANGO_SECRET_KEY", "SENTRY_DSN", "ORANGE_MONEY_API_KEY", "ORANGE_MONEY_SECRET", "MTN_MOMO_API_KEY", "MTN_MOMO_SECRET", "WAVE_API_KEY", "WAVE_SECRET"}
@@ -19,7 +19,7 @@ APP_ENV = {"DJANGO_SECRET_KEY", "SENTRY_DSN", "ORANGE_MONEY_API_KEY", "ORANGE_MO
 @pytest.mark.parametrize("stack", STACKS)
 def test_each_app_secret_is_a_cmk_encrypted_secret_with_a_recovery_window(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    key_arn = one(preview, "aws:kms/key:Key").outputs["arn"]
+    key_arn = stack_key(preview).outputs["arn"]
     secrets = {s.inputs["name"]: s for s in of_type(preview, "aws:secretsmanager/secret:Secret")}
     for env in APP_ENV:
         secret = secrets[f"coko/{stack}/{env}"]

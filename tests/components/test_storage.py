@@ -8,7 +8,7 @@ import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.storage import StorageArgs, bucket_policy
-from tests.conftest import STACKS, of_type, one
+from tests.conftest import STACKS, of_type, stack_key
 
 
 def _for(preview: StackPreview, type_: str, bucket: str) -> dict:
@@ -38,7 +38,7 @@ def test_both_buckets_block_public_access_and_enforce_ownership(up: dict[str, St
 @pytest.mark.parametrize("stack", STACKS)
 def test_both_buckets_are_kms_encrypted_with_bucket_keys_and_versioned(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    key_arn = one(preview, "aws:kms/key:Key").outputs["arn"]
+    key_arn = stack_key(preview).outputs["arn"]
     for bucket in _buckets(preview).values():
         rule = _for(preview, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket)["rules"][0]
         assert rule["bucketKeyEnabled"] is True

@@ -1,0 +1,123 @@
+"""The database-admin one-off task: the backend's container with the master login, and no service.
+
+`coko migrate` and the app's ``provision_db_users`` / ``rotate_db_credentials`` commands run as
+one-off tasks of this task definition. It is the only place the master password is injected, and
+its task role is the only one allowed to write the app's login secret (alternating-users
+rotation). ECS cannot add secrets through ``overrides``, hence a task definition of its own
+(https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerOverride.html).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components.app_env import secret_arn
+from components.ecs_service import ARCHITECTURES, AppServiceArgs, _volume_name, container_definition
+from components.log_group import encrypted_log_group
+from components.task_roles import assume_role_policy, execution_policy
+
+ROLE = "dbadmin"
+
+
+def admin_task_policy(app_secret_arn: str, kms_key_arn: str, region: str) -> str:
+    """Read and write the app's login secret (rotation), through Secrets Manager only."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "RotateAppLogin",
+                    "Effect": "Allow",
+                    "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"],
+                    "Resource": app_secret_arn,
+                },
+                {
+                    "Sid": "SecretKey",
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                    "Resource": kms_key_arn,
+                    "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
+                },
+            ],
+        }
+    )
+
+
+class DbAdminTask(pulumi.ComponentResource):
+    """``backend`` is the backend service's args; ``secrets`` adds the master login to its secrets."""
+
+    task_definition_arn: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        backend: AppServiceArgs,
+        *,
+        family: str,
+        log_group_name: str,
+        secrets: list[dict[str, pulumi.Input[str]]],
+        app_secret_arn: pulumi.Input[str],
+        repository_arn: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("coko:compute:DbAdminTask", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = {**backend.tags, "Service": ROLE}
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        trust = account.apply(lambda acct: assume_role_policy(acct, backend.region))
+        group = encrypted_log_group(
+            f"{name}-logs", log_group_name=log_group_name, retention_days=backend.log_retention_days, kms_key_arn=backend.kms_key_arn, tags=tags, parent=self
+        )
+        execution = aws.iam.Role(f"{name}-execution", description="ECS agent for the Coko database-admin task", assume_role_policy=trust, tags=tags, opts=child)
+        refs = [s["valueFrom"] for s in secrets]
+        aws.iam.RolePolicy(
+            f"{name}-execution-policy",
+            role=execution.id,
+            policy=pulumi.Output.all(account, repository_arn, backend.kms_key_arn, *refs).apply(
+                lambda v: execution_policy(v[1], [f"arn:aws:logs:{backend.region}:{v[0]}:log-group:{log_group_name}"], v[3:], [v[2]])
+            ),
+            opts=child,
+        )
+        task = aws.iam.Role(f"{name}-task", description="Coko database-admin code: rotate the app's login secret", assume_role_policy=trust, tags=tags, opts=child)
+        aws.iam.RolePolicy(
+            f"{name}-task-policy",
+            role=task.id,
+            policy=pulumi.Output.all(app_secret_arn, backend.kms_key_arn).apply(lambda v: admin_task_policy(secret_arn(v[0]), v[1], backend.region)),
+            opts=child,
+        )
+        args = dataclasses.replace(
+            backend,
+            role=ROLE,
+            family=family,
+            container_name=ROLE,
+            log_group_name=log_group_name,
+            secrets=secrets,
+            execution_role_arn=execution.arn,
+            task_role_arn=task.arn,
+            port=None,
+            health_check=None,
+            load_balancing=None,
+            scaling=None,
+            tags=tags,
+        )
+        definition = aws.ecs.TaskDefinition(
+            f"{name}-task-definition",
+            family=family,
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",
+            cpu=str(args.cpu),
+            memory=str(args.memory),
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX", cpu_architecture=ARCHITECTURES[args.platform]),
+            execution_role_arn=execution.arn,
+            task_role_arn=task.arn,
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=_volume_name(path)) for path in args.writable_paths],
+            container_definitions=pulumi.Output.json_dumps([container_definition(args)]),
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
+        )
+        self.task_definition_arn = definition.arn
+        self.register_outputs({"taskDefinitionArn": definition.arn})
