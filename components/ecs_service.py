@@ -9,7 +9,7 @@ task volume on /tmp only, non-root user, all Linux capabilities dropped, secrets
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +104,9 @@ class AppServiceArgs:
     stop_timeout_seconds: int = 30
     writable_paths: Sequence[str] = ("/tmp",)
     wait_for_steady_state: bool = False
+    # What the service waits for, given its new task definition: the release steps (migrations,
+    # static upload) that must succeed before any task of the new revision starts.
+    before_rollout: Callable[[aws.ecs.TaskDefinition], Sequence[pulumi.Resource]] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -220,6 +223,7 @@ class AppService(pulumi.ComponentResource):
                     opts=child,
                 )
 
+        gate = list(args.before_rollout(task_definition)) if args.before_rollout else []
         service = aws.ecs.Service(
             f"{name}-service",
             name=args.service_name,
@@ -244,7 +248,7 @@ class AppService(pulumi.ComponentResource):
             tags=tags,
             # With autoscaling, the live task count belongs to Application Auto Scaling: a later
             # `pulumi up` must not reset it to the configured starting count.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desiredCount"] if args.scaling else None),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=gate, ignore_changes=["desiredCount"] if args.scaling else None),
         )
 
         if args.scaling is not None:

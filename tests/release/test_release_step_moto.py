@@ -97,7 +97,9 @@ def test_migration_step_refuses_to_race_a_running_migration(stack: Stack, sim: E
     state_manager.set_transition("ecs::task", {"progression": "manual", "times": 10**9})
     ecs = boto3.client("ecs", region_name=REGION)
     network = {"awsvpcConfiguration": {"subnets": stack.subnets, "securityGroups": [stack.security_group]}}
-    ecs.run_task(cluster=stack.cluster, taskDefinition="coko-production-backend:2", launchType="FARGATE", networkConfiguration=network, startedBy="coko-migrate")
+    ecs.run_task(
+        cluster=stack.cluster, taskDefinition="coko-production-backend:2", launchType="FARGATE", networkConfiguration=network, startedBy="coko-migrate"
+    )
     sim.run_requests.clear()
     with pytest.raises(ReleaseStepError, match="another migration is already running"):
         provider().create(props(stack, MIGRATE))

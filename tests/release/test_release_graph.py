@@ -1,0 +1,109 @@
+"""The release order is in the resource graph: proven on the offline preview of both stacks.
+
+The dependencies are read from the register requests the program sends the (mock) engine: the
+same edges the real engine schedules `pulumi up` by. A failed step therefore stops the update
+before any service changes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pulumi.runtime.mocks import MockMonitor
+
+from coko_cli.offline.runner import run_stacks
+from coko_contract import names as naming
+
+MIGRATION = "pulumi-python:dynamic/coko:MigrationStep"
+STATIC = "pulumi-python:dynamic/coko:StaticUploadStep"
+ROLLOUT = "pulumi-python:dynamic/coko:RolloutCheck"
+SERVICE = "aws:ecs/service:Service"
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+
+
+@dataclass
+class Node:
+    urn: str
+    type: str
+    name: str
+    depends_on: set[str]
+
+
+@pytest.fixture(scope="module")
+def graph() -> Iterator[dict[str, dict[str, Node]]]:
+    """stack -> resource name -> node, from the offline preview of both stacks (preview mode)."""
+    captured: list[tuple[str, Any]] = []
+    original = MockMonitor.RegisterResource
+
+    def record(self: MockMonitor, request: Any) -> Any:
+        response = original(self, request)
+        captured.append((response.urn, request))
+        return response
+
+    MockMonitor.RegisterResource = record  # type: ignore[method-assign]
+    try:
+        previews = run_stacks(["production", "capetown"], "preview")
+    finally:
+        MockMonitor.RegisterResource = original  # type: ignore[method-assign]
+    nodes: dict[str, dict[str, Node]] = {p.stack: {} for p in previews}
+    for urn, request in captured:
+        stack = urn.split("::")[0].removeprefix("urn:pulumi:")
+        deps = set(request.dependencies) | {u for d in request.propertyDependencies.values() for u in d.urns}
+        nodes.setdefault(stack, {})[request.name] = Node(urn, request.type, request.name, deps)
+    yield nodes
+
+
+def of_type(nodes: dict[str, Node], type_: str) -> list[Node]:
+    return [n for n in nodes.values() if n.type == type_]
+
+
+def test_every_service_waits_for_every_migration_and_the_static_upload(graph: dict[str, dict[str, Node]]) -> None:
+    nodes = graph["production"]
+    steps = {n.urn for n in of_type(nodes, MIGRATION) + of_type(nodes, STATIC)}
+    assert len(steps) == len(naming.DATABASE_ALIASES) + 1
+    services = of_type(nodes, SERVICE)
+    assert {s.name for s in services} == {f"coko-production-{role}-service" for role in naming.SERVICE_ROLES}
+    for service in services:
+        assert steps <= service.depends_on, f"{service.name} does not wait for {steps - service.depends_on}"
+
+
+def test_migrations_run_the_new_backend_task_definition_one_alias_after_another(graph: dict[str, dict[str, Node]]) -> None:
+    nodes = graph["production"]
+    backend_task = nodes["coko-production-backend-task"]
+    assert backend_task.type == TASK_DEFINITION
+    chain = [nodes[f"coko-production-migrate-{alias}"] for alias in naming.DATABASE_ALIASES]
+    for step in chain:
+        assert step.type == MIGRATION and backend_task.urn in step.depends_on
+    for before, after in itertools.pairwise(chain):
+        assert before.urn in after.depends_on, f"{after.name} does not wait for {before.name}"
+    static = nodes["coko-production-collectstatic"]
+    assert chain[-1].urn in static.depends_on and backend_task.urn in static.depends_on
+    image = next(n for n in nodes.values() if n.type == "docker:index/image:Image")
+    assert image.urn in backend_task.depends_on  # image -> task definition -> migrations
+
+
+def test_no_step_waits_for_a_service(graph: dict[str, dict[str, Node]]) -> None:
+    """Otherwise the services would roll before (or while) the schema changes."""
+    for nodes in graph.values():
+        services = {n.urn for n in of_type(nodes, SERVICE)}
+        for step in of_type(nodes, MIGRATION) + of_type(nodes, STATIC):
+            assert not step.depends_on & services, step.name
+
+
+def test_rollout_check_comes_after_all_three_services(graph: dict[str, dict[str, Node]]) -> None:
+    for stack, nodes in graph.items():
+        [check] = of_type(nodes, ROLLOUT)
+        assert {s.urn for s in of_type(nodes, SERVICE)} <= check.depends_on, stack
+
+
+def test_the_read_replica_region_uploads_static_files_but_never_migrates(graph: dict[str, dict[str, Node]]) -> None:
+    nodes = graph["capetown"]
+    assert of_type(nodes, MIGRATION) == []
+    [static] = of_type(nodes, STATIC)
+    assert nodes["coko-capetown-backend-task"].urn in static.depends_on
+    for service in of_type(nodes, SERVICE):
+        assert static.urn in service.depends_on, service.name
