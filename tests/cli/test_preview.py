@@ -70,7 +70,7 @@ def test_cli_all_json_to_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["preview", "--all", "--json", "--mode", "up", "--out", str(out)])
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text())
-    assert {s["stack"] for s in document["stacks"]} == {"production", "capetown"}
+    assert {s["stack"] for s in document["stacks"]} == {"production", "capetown", "staging"}
     assert json.loads(result.stdout) == document
 
 

@@ -149,3 +149,16 @@ def test_aws_previews_do_not_load_digitalocean_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("mode", ["preview", "up"])
+def test_staging_passes_every_rule_of_the_pack(staging: dict[str, StackPreview], mode: str) -> None:
+    from coko_cli.offline.report import to_json
+    from policies.engine import evaluate, parse_levels, stacks_from_preview
+    from policies.exemptions import DEFAULT_FILE, load
+    from policies.rules import all_rules
+
+    rules = all_rules()
+    report = evaluate(stacks_from_preview(to_json([staging[mode]])), rules, parse_levels(None, rules), load(DEFAULT_FILE, {r.id for r in rules}))
+    assert [(f.rule.id, f.name, f.message) for f in report.findings] == []
+    assert any(r.id.startswith("COKO-DO-") for r in rules)
