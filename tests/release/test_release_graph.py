@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pulumi.runtime.mocks import MockMonitor
 
-from coko_cli.offline.runner import run_stacks
+from coko_cli.offline.runner import run_stack
 from coko_contract import names as naming
 
 MIGRATION = "pulumi-python:dynamic/coko:MigrationStep"
@@ -45,15 +45,21 @@ def graph() -> Iterator[dict[str, dict[str, Node]]]:
         return response
 
     MockMonitor.RegisterResource = record  # type: ignore[method-assign]
-    try:
-        previews = run_stacks(["production", "capetown"], "preview")
+    requests: dict[str, list[tuple[str, Any]]] = {}
+    try:  # run_stack runs in this process (run_stacks may fork workers, whose requests we would not see)
+        run_stack("production", "preview")
+        requests["production"] = captured[:]
+        primary_outputs = run_stack("production", "up").raw_outputs  # what capetown's StackReference reads
+        captured.clear()
+        run_stack("capetown", "preview", references={"production": primary_outputs})
+        requests["capetown"] = captured[:]
     finally:
         MockMonitor.RegisterResource = original  # type: ignore[method-assign]
-    nodes: dict[str, dict[str, Node]] = {p.stack: {} for p in previews}
-    for urn, request in captured:
-        stack = urn.split("::")[0].removeprefix("urn:pulumi:")
-        deps = set(request.dependencies) | {u for d in request.propertyDependencies.values() for u in d.urns}
-        nodes.setdefault(stack, {})[request.name] = Node(urn, request.type, request.name, deps)
+    nodes: dict[str, dict[str, Node]] = {stack: {} for stack in requests}
+    for stack, registered in requests.items():
+        for urn, request in registered:
+            deps = set(request.dependencies) | {u for d in request.propertyDependencies.values() for u in d.urns}
+            nodes[stack][request.name] = Node(urn, request.type, request.name, deps)
     yield nodes
 
 
