@@ -1,4 +1,4 @@
-"""One readable line per expected failure, and the exit codes documented in `coko --help`."""
+"""One readable line per expected failure; the codes come from `coko_cli.exit_codes` (one table)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+from coko_cli.exit_codes import Exit
+
+EXIT_OK = int(Exit.OK)
+EXIT_FAILED = int(Exit.FAILED)
+EXIT_USAGE = int(Exit.USAGE)
 
 stderr = Console(stderr=True, highlight=False, emoji=False)
 

@@ -1,15 +1,15 @@
-"""`coko`: the operator's CLI. Exit codes: 0 ok, 1 failed check/operation, 2 usage or config error."""
+"""`coko`: the operator's CLI. Exit codes: one table, `coko_cli.exit_codes`, printed by `coko --help`."""
 
 from __future__ import annotations
 
 import typer
 
 from coko_cli import check_cmd, ops_cmd, preview_cmd
+from coko_cli.exit_codes import help_text
 
 app = typer.Typer(
     name="coko",
-    help="Coko deployment toolkit: offline preview and policy check, migrations, rollbacks, releases, status.\n\n"
-    "Exit codes: 0 success; 1 a check or operation failed; 2 usage or configuration error.",
+    help="Coko deployment toolkit: offline preview and policy check, migrations, rollbacks, releases, status.\n\n" + help_text(),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -1,138 +1,124 @@
-"""`coko rollback`: backend, worker and scheduler back to an earlier revision, verified."""
+"""`coko rollback`: backend, worker and scheduler back to one earlier release, journaled and verified."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
-from rich.table import Table
 
-from coko_cli.ops.cli import (
-    EXIT_CODES,
-    AsJson,
-    Cluster,
-    MaxAttempts,
-    PollInterval,
-    Profile,
-    Region,
-    RetryModeChoice,
-    RetryModeOpt,
-    Services,
-    Stack,
-    connect,
-    find,
-    handle_errors,
-    help_text,
-)
-from coko_cli.ops.errors import Exit, OpsError
-from coko_cli.ops.render import Output, short_image
+from coko_cli.exit_codes import Exit
+from coko_cli.ops.command import OpsRun, confirm, ops_command
+from coko_cli.ops.errors import OpsError
+from coko_cli.ops.render import short_image
+from coko_cli.records import Column, Records
 from coko_contract import names as naming
 
 if TYPE_CHECKING:
-    from coko_cli.ops import rollback
+    from coko_cli.ops.transaction import Choice
 
-HELP = f"""Roll backend, worker and scheduler back together, then verify what actually runs.
+HELP = """Roll backend, worker and scheduler back to one release together, then verify what runs.
 
-Target: the previous ACTIVE revision of each task-definition family; or --to REVISION (that
-revision number in each family); or --image-tag TAG (the newest revision whose image is
-`repo:TAG`, `repo:TAG@sha256:…`, has the digest TAG, or carries the docker label coko.image.tag
-or org.opencontainers.image.version = TAG). Shows the plan and asks before changing anything
-(--yes to skip, --dry-run to change nothing). Then waits until every service is stable and
-checks that each PRIMARY deployment runs the intended revision: if the deployment circuit
-breaker rolled back, the command fails. The database schema is NOT rolled back.
+A release is an image (digest, else tag). Default: the release the backend ran before the
+current one, in every family; --to-release TAG (a tag, digest or digest prefix, also matched
+through the docker labels coko.image.tag / org.opencontainers.image.version); or --to N (that
+revision number in every family, which must be one release). Services on different releases
+are refused unless --to-release names one. Shows the plan and asks (--yes to skip, --dry-run to
+change nothing). Each step is recorded in tags on the cluster: when an update fails or the
+command is interrupted, it reports which services moved and which are pending (exit 5), and the
+next run (or --resume) finishes the same release. Then it waits until every service is stable and
+checks that each PRIMARY deployment runs the intended revision (the circuit breaker may have
+rolled back: exit 1). The database schema is NOT rolled back."""
 
-{EXIT_CODES} Exit 1 also when the services settled on another revision or /health/ is not 200."""
+COLUMNS = (
+    Column("Service", "role"),
+    Column("Current", "current"),
+    Column("Target", "target"),
+    Column("Release", "release"),
+    Column("Image (target)", "image", short=short_image),
+    Column("Step", "step"),
+)
 
 
-def plan_table(steps: list[rollback.Step]) -> Table:
-    table = Table(title="Rollback plan", title_justify="left")
-    for column in ("Service", "Current", "Target", "Tag", "Image (target)"):
-        table.add_column(column, no_wrap=column != "Image (target)", overflow="fold")
-    for step in steps:
-        target = f"→ {step.target.label}" if step.changes else "[dim]= unchanged[/]"
-        table.add_row(step.role, step.current.label, target, step.target.tag or "-", short_image(step.target.image))
-    return table
+def plan_records(choice: Choice) -> Records:
+    rows = [
+        {
+            "role": s.role,
+            "current": s.current.label,
+            "target": s.target.label,
+            "release": s.target.tag or s.target.digest,
+            "image": s.target.image,
+            "step": "done" if s.role in choice.done and s.changes else "move" if s.changes else "unchanged",
+        }
+        for s in choice.steps
+    ]
+    return Records("step", f"Rollback plan: release {choice.release}" + (" (resuming)" if choice.resumed else ""), COLUMNS, rows)
 
 
-def _progress(services: dict[str, dict[str, Any]], elapsed: float) -> str:
+def _progress(services: dict[str, dict[str, Any]]) -> str:
     parts = [
         f"{role} {s.get('runningCount')}/{s.get('desiredCount')}"
         + ("" if len(s.get("deployments") or []) == 1 else f" ({len(s.get('deployments') or [])} deployments)")
         for role, s in services.items()
     ]
-    return f"Waiting for services to become stable ({elapsed:.0f}s): " + ", ".join(parts)
+    return "waiting for services to become stable: " + ", ".join(parts)
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(name="rollback", help=help_text(HELP))
-    @handle_errors
+    @ops_command(app, "rollback", HELP, codes=(0, 1, 2, 4, 5, 124, 130, 143), deadline=1800, waits=True)
     def rollback_command(
-        stack: Stack,
-        to: Annotated[int | None, typer.Option(min=1, help="Go to this revision number in every family.")] = None,
-        image_tag: Annotated[str | None, typer.Option(help="Go to the newest revision that runs this image tag (or digest).")] = None,
+        run: OpsRun,
+        to: Annotated[int | None, typer.Option(min=1, help="Go to this revision number in every family (must be one release).")] = None,
+        to_release: Annotated[
+            str | None, typer.Option("--to-release", "--image-tag", help="Go to this release (image tag, digest or digest prefix) in every family.")
+        ] = None,
+        resume: Annotated[bool, typer.Option("--resume", help="Finish the unfinished rollback recorded on the cluster (a plain rerun does too).")] = False,
         yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan and change nothing.")] = False,
         timeout: Annotated[float, typer.Option(min=0, help="Seconds to wait for the services to become stable.")] = 900,
-        poll_interval: PollInterval = 5,
         health_url: Annotated[str | None, typer.Option(help="After the rollback, GET this URL and require 200.")] = None,
         check_health: Annotated[bool, typer.Option("--check-health", help="Like --health-url https://<domain.api>/health/ from the stack file.")] = False,
-        cluster: Cluster = None,
-        service: Services = None,
-        region: Region = None,
-        profile: Profile = None,
-        retry_mode: RetryModeOpt = RetryModeChoice.standard,
-        max_attempts: MaxAttempts = 8,
-        as_json: AsJson = False,
     ) -> None:
-        from coko_cli.ops import rollback
+        from coko_cli.ops import do_ops, journal, rollback, transaction
 
-        if to is not None and image_tag is not None:
-            raise OpsError("give --to or --image-tag, not both", Exit.USAGE)
-        out = Output(as_json)
-        config, clients = connect(stack, region, profile, retry_mode, max_attempts)
-        target = find(clients, config, naming.SERVICE_ROLES, cluster, service)
-        steps = rollback.plan(clients.ecs, target, to, image_tag)
-        url = health_url or (f"https://{config.domain.api}/health/" if check_health else None)
-        document: dict[str, Any] = {"stack": config.stack, "cluster": target.cluster, "dryRun": dry_run, "plan": [s.as_json() for s in steps]}
-        out.print(plan_table(steps))
-        if not any(s.changes for s in steps):
-            out.note("Nothing to do: every service already runs the target revision.")
-            out.emit_json({**document, "outcome": "unchanged"})
+        if to is not None and to_release is not None:
+            raise OpsError("give --to or --to-release, not both", Exit.USAGE)
+        if do_ops.is_digitalocean(run):
+            return do_ops.rollback(run, to, to_release, yes, dry_run, timeout)
+        target = run.find(naming.SERVICE_ROLES)
+        choice = transaction.choose(run, target, to, to_release, resume)
+        run.doc.update(dryRun=dry_run, resumed=choice.resumed, release=choice.release, plan=[s.as_json() for s in choice.steps], outcome="planned")
+        run.out.records([plan_records(choice)])
+        if not choice.pending and not choice.resumed:
+            run.doc["outcome"] = "unchanged"
+            run.out.note("Nothing to do: every service already runs the target release.")
             return
         if dry_run:
-            out.note("Dry run: nothing was changed.")
-            out.emit_json({**document, "outcome": "dry-run"})
+            run.doc["outcome"] = "dry-run"
+            run.out.note("Dry run: nothing was changed.")
             return
-        if not yes:
-            try:
-                confirmed = typer.confirm(f"Roll back {sum(s.changes for s in steps)} service(s) of stack {config.stack}?", err=True)
-            except click.Abort:
-                confirmed = False
-            if not confirmed:
-                raise OpsError("Rollback aborted: nothing was changed.", Exit.FAILED)
-        rollback.apply(clients.ecs, target.cluster, steps)
-        out.note("Services updated; waiting for ECS to replace the tasks.")
-        with out.status("Waiting for services to become stable") as spinner:
-
-            def on_poll(services: dict[str, dict[str, Any]], elapsed: float) -> None:
-                if spinner is not None:
-                    spinner.update(_progress(services, elapsed))
-
-            services = rollback.wait_stable(clients.ecs, target, timeout, poll_interval, on_poll)
-        problems = rollback.verify(steps, services)
-        health: dict[str, Any] | None = None
+        if choice.pending and not yes and not confirm(run.out, f"Roll back {len(choice.pending)} service(s) of stack {run.config.stack} to {choice.release}?"):
+            run.doc["outcome"] = "aborted"
+            raise OpsError("Rollback aborted: nothing was changed.", Exit.FAILED)
+        run.doc["outcome"] = "partial"
+        transaction.apply(run, target.cluster, choice)
+        run.doc.update(moved=list(choice.done), pending=[], outcome="unverified")
+        with run.out.progress("waiting for services to become stable") as progress:
+            services = rollback.wait_stable(
+                run.clients.ecs, target, timeout, lambda: run.pause("waiting for the services"), lambda s, _e: progress.update(_progress(s)), run.out.warn
+            )
+        problems = rollback.verify(choice.steps, services)
+        url = health_url or (f"https://{run.config.domain.api}/health/" if check_health else None)
         if not problems and url:
             ok, detail = rollback.check_health(url)
-            health = {"url": url, "ok": ok, "detail": detail}
+            run.doc["health"] = {"url": url, "ok": ok, "detail": detail}
             if not ok:
                 problems.append(f"health check failed: {detail}")
-        pin = rollback.pulumi_pin_command(config.stack, steps)
-        out.emit_json({**document, "outcome": "failed" if problems else "rolled-back", "problems": problems, "health": health, "pinCommand": pin})
+        run.doc["pinCommand"] = pin = rollback.pulumi_pin_command(run.config.stack, choice.steps)
         if problems:
-            for problem in problems:
-                out.error(problem)
-            raise typer.Exit(Exit.FAILED)
-        out.note("[green]✓[/] " + ", ".join(f"{s.role} runs {s.target.label}" for s in steps) + (f"; {health['detail']}" if health else ""))
-        out.warn("the database schema was NOT rolled back: the older code now runs against the newer schema.")
-        out.warn(f"the next `pulumi up` would redeploy the image you rolled back from; pin the good one first:\n  {pin}")
+            run.doc.update(outcome="failed", problems=problems)
+            raise OpsError(problems, Exit.FAILED, "The record of this rollback is kept: a rerun tries the same release again; --to-release starts another.")
+        journal.clear(run.clients.ecs, target.cluster)
+        run.doc["outcome"] = "rolled-back"
+        run.out.note("[green]✓[/] " + ", ".join(f"{s.role} runs {s.target.label}" for s in choice.steps) + (f"; {run.doc['health']['detail']}" if url else ""))
+        run.out.warn("the database schema was NOT rolled back: the older code now runs against the newer schema.")
+        run.out.warn(f"the next `pulumi up` would redeploy the image you rolled back from; pin the good one first:\n  {pin}")

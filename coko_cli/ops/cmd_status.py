@@ -1,4 +1,4 @@
-"""`coko status`: counts, deployments and recent events of the stack's three services."""
+"""`coko status`: counts, deployments and recent events of the stack's services, and its one-off tasks."""
 
 from __future__ import annotations
 
@@ -6,65 +6,35 @@ from typing import Annotated
 
 import typer
 
-from coko_cli.ops.cli import (
-    EXIT_CODES,
-    AsJson,
-    Cluster,
-    MaxAttempts,
-    Profile,
-    Region,
-    RetryModeChoice,
-    RetryModeOpt,
-    Services,
-    Stack,
-    connect,
-    find,
-    handle_errors,
-    help_text,
-)
-from coko_cli.ops.errors import Exit
-from coko_cli.ops.render import Output
+from coko_cli.exit_codes import Exit
+from coko_cli.ops.command import OpsRun, ops_command
+from coko_cli.ops.errors import OpsError
 from coko_contract import names as naming
 
-HELP = f"""Show each service's desired/running/pending counts, its deployments with their rollout
-state, and the latest service events.
+HELP = """Show each service's desired/running/pending counts, its deployments with their rollout
+state, the latest service events, and the one-off tasks (migrations, collectstatic) that run or
+stopped recently, with their exit codes.
 
-{EXIT_CODES} Exit 1 here means at least one service is not steady (a deployment in progress,
-a FAILED rollout, or fewer tasks running than desired), so scripts can wait on it."""
+Exit 1 here means at least one service is not steady (a deployment in progress, a FAILED
+rollout, or fewer tasks running than desired), so scripts can wait on it."""
 
 
 def register(app: typer.Typer) -> None:
-    @app.command(name="status", help=help_text(HELP))
-    @handle_errors
+    @ops_command(app, "status", HELP, codes=(0, 1, 2, 4, 124, 130, 143), deadline=300)
     def status_command(
-        stack: Stack,
+        run: OpsRun,
         events: Annotated[int, typer.Option(min=0, help="Latest events to show per service.")] = 5,
-        cluster: Cluster = None,
-        service: Services = None,
-        region: Region = None,
-        profile: Profile = None,
-        retry_mode: RetryModeOpt = RetryModeChoice.standard,
-        max_attempts: MaxAttempts = 8,
-        as_json: AsJson = False,
+        tasks: Annotated[int, typer.Option(min=0, help="One-off tasks to show (running or recently stopped).")] = 10,
     ) -> None:
         from coko_cli.ops import status
+        from coko_cli.ops.oneoff import recent_tasks
 
-        out = Output(as_json)
-        config, clients = connect(stack, region, profile, retry_mode, max_attempts)
-        target = find(clients, config, naming.SERVICE_ROLES, cluster, service)
+        target = run.find(naming.SERVICE_ROLES)
         rows = status.summarize(target.services, events)
+        one_off = recent_tasks(run.clients.ecs, target.cluster, tasks) if tasks else []
         steady = all(row["steady"] for row in rows)
-        out.emit_json(
-            {
-                "stack": config.stack,
-                "region": clients.region,
-                "cluster": target.cluster,
-                "steady": steady,
-                "services": rows,
-                "discovery": {"cluster": target.cluster_found_by, **target.found_by},
-            }
-        )
-        out.print(f"Stack [bold]{config.stack}[/] — cluster {target.cluster.rsplit('/', 1)[-1]} in {clients.region}")
-        out.print(status.render(rows))
+        run.doc.update(steady=steady, services=rows, oneOffTasks=one_off, discovery={"cluster": target.cluster_found_by, **target.found_by})
+        run.out.print(f"Stack [bold]{run.config.stack}[/] — cluster {target.cluster.rsplit('/', 1)[-1]} in {run.clients.region}")
+        run.out.records(status.records(rows, one_off))
         if not steady:
-            raise typer.Exit(Exit.FAILED)
+            raise OpsError(f"not steady: {', '.join(r['role'] for r in rows if not r['steady'])}.", Exit.FAILED)

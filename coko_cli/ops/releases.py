@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
 from coko_cli.ops import taskdefs
 from coko_cli.ops.discovery import StackServices
 from coko_cli.ops.render import short_image, when
 from coko_cli.ops.rollback import primary_task_definition
+from coko_cli.records import Column, Records
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
@@ -33,20 +32,37 @@ def collect(ecs: ECSClient, target: StackServices, limit: int, include_inactive:
     return rows
 
 
-def table(rows: list[dict[str, Any]]) -> Table:
-    out = Table(title="Releases (task-definition revisions)", title_justify="left")
-    for column in ("Service", "Revision", "Image tag", "Image", "Registered", "Status", ""):
-        out.add_column(column, no_wrap=column in ("Service", "Revision", "Image tag"), overflow="fold")
-    for row in rows:
-        registered = row["registeredAt"]
-        marker = {"live": "[bold green]● live[/]", "deploying": "[yellow]◐ deploying[/]"}.get(row["state"], "")
-        out.add_row(
-            row["role"],
-            f"{row['family']}:{row['revision']}",
-            row["imageTag"] or "-",
-            short_image(row["image"]),
-            when(datetime.fromisoformat(registered)) if registered else "-",
-            row["status"],
-            marker,
-        )
-    return out
+def _state(value: str) -> str | None:
+    return {"live": "bold green", "deploying": "yellow"}.get(value)
+
+
+COLUMNS = (
+    Column("Service", "role"),
+    Column("Revision", "revision"),
+    Column("Image tag", "tag"),
+    Column("Image", "image", short=short_image),
+    Column("Registered", "registered"),
+    Column("Status", "status"),
+    Column("State", "state", style=_state),
+)
+
+
+def records(rows: list[dict[str, Any]]) -> Records:
+    """One record per revision; the plain line keeps the full image reference."""
+    return Records(
+        "release",
+        "Releases (task-definition revisions)",
+        COLUMNS,
+        [
+            {
+                "role": row["role"],
+                "revision": f"{row['family']}:{row['revision']}",
+                "tag": row["imageTag"],
+                "image": row["image"],
+                "registered": when(datetime.fromisoformat(row["registeredAt"])) if row["registeredAt"] else None,
+                "status": row["status"],
+                "state": row["state"],
+            }
+            for row in rows
+        ],
+    )

@@ -1,20 +1,27 @@
-"""Output: rich for people (stdout for results, stderr for progress and errors), JSON for machines.
+"""Output: results on stdout, progress and errors on stderr, one JSON document for machines.
 
-With ``--json`` stdout carries exactly one JSON document and nothing else, so a CI step can
-pipe it to jq; progress and errors still go to stderr.
+With ``--json`` stdout carries exactly one JSON document and nothing else (the command wrapper
+in `coko_cli.ops.command` prints it on every exit path); progress and errors stay on stderr.
+Tables become plain lines outside a wide terminal (`coko_cli.records`), and while waiting a
+progress line is printed at least every PROGRESS_EVERY seconds when no spinner can be shown.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.status import Status
+
+from coko_cli.records import Records, show
+
+PROGRESS_EVERY = 15.0  # seconds of silence allowed in a CI log while waiting
 
 
 class Output:
@@ -22,8 +29,13 @@ class Output:
 
     def __init__(self, as_json: bool = False):
         self.as_json = as_json
-        self.out = Console(highlight=False, soft_wrap=False)
-        self.err = Console(stderr=True, highlight=False)
+        self.out = Console(highlight=False, soft_wrap=False, emoji=False)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+    def records(self, groups: Sequence[Records]) -> None:
+        """Tables in a wide terminal, one line per record elsewhere; silent in JSON mode."""
+        if not self.as_json:
+            show(self.out, groups)
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
         """Human output; silent in JSON mode."""
@@ -40,25 +52,65 @@ class Output:
         self.err.print(message)
 
     def warn(self, message: str) -> None:
-        self.err.print(f"[yellow]warning:[/] {message}")
+        self.err.print(f"[yellow]warning:[/] {escape(message)}")
 
     def error(self, message: str, hint: str | None = None) -> None:
-        self.err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
+        self.err.print(f"[bold red]error:[/] {escape(message)}")
         if hint:
-            self.err.print(f"  {escape(hint)}", soft_wrap=True)
+            self.err.print(f"  {escape(hint)}")
 
     def emit_json(self, document: Any) -> None:
         if self.as_json:
-            print(json.dumps(document, indent=2, default=_default, sort_keys=False))
+            print(json.dumps(document, indent=2, default=_default, sort_keys=False), flush=True)
 
     @contextmanager
-    def status(self, message: str) -> Iterator[Status | None]:
-        """A live spinner on stderr while waiting (nothing when stderr is not a terminal)."""
-        if self.err.is_terminal:
-            with self.err.status(message) as status:
-                yield status
+    def progress(self, message: str) -> Iterator[Progress]:
+        """A spinner in a terminal; elsewhere a line on change and at least every PROGRESS_EVERY s."""
+        progress = Progress(self.err, message)
+        try:
+            yield progress
+        finally:
+            progress.close()
+
+
+class Progress:
+    """Waiting made visible: `update` with the current state, elapsed time is added here."""
+
+    def __init__(self, console: Console, message: str):
+        self.console, self.message = console, message
+        self.started = self.last_printed = time.monotonic()
+        self.printed: str | None = None
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.spinner = console.status(message) if console.is_terminal else None
+        if self.spinner is not None:
+            self.spinner.start()
         else:
-            yield None
+            self._emit()
+            threading.Thread(target=self._heartbeat, name="coko-progress", daemon=True).start()
+
+    def update(self, message: str) -> None:
+        with self.lock:
+            self.message = message
+        if self.spinner is not None:
+            self.spinner.update(f"{message} ({time.monotonic() - self.started:.0f}s)")
+        elif message != self.printed:
+            self._emit()
+
+    def close(self) -> None:
+        self.stopped.set()
+        if self.spinner is not None:
+            self.spinner.stop()
+
+    def _emit(self) -> None:
+        with self.lock:
+            self.printed, self.last_printed = self.message, time.monotonic()
+            self.console.print(f"… {escape(self.message)} ({self.last_printed - self.started:.0f}s)")
+
+    def _heartbeat(self) -> None:
+        while not self.stopped.wait(min(PROGRESS_EVERY, 1.0)):
+            if time.monotonic() - self.last_printed >= PROGRESS_EVERY and not self.stopped.is_set():
+                self._emit()
 
 
 def _default(value: Any) -> Any:

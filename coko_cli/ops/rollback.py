@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from coko_cli.ops import taskdefs
-from coko_cli.ops.aws import Exit, OpsError, aws_errors
 from coko_cli.ops.discovery import StackServices, refresh
+from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.taskdefs import Revision
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
 
-IMAGE_TAG_SEARCH_LIMIT = 100  # revisions described per family when looking for an image tag
+IMAGE_TAG_SEARCH_LIMIT = 100  # revisions described per family when looking for a release
 
 
 @dataclass(frozen=True)
@@ -48,53 +48,85 @@ def primary_task_definition(service: dict[str, Any]) -> str:
     return str(primary[0]["taskDefinition"]) if primary else str(service["taskDefinition"])
 
 
-def choose_target(ecs: ECSClient, role: str, current: Revision, to: int | None, image_tag: str | None) -> Revision:
-    """The revision to go to: --to, --image-tag, or the previous ACTIVE one of the family."""
-    family = current.family
-    if to is not None:
-        candidates = [a for a in taskdefs.family_arns(ecs, family) if taskdefs.split_arn(a)[1] == to]
-        if not candidates:
-            raise OpsError(
-                f"{family}:{to} is not an ACTIVE revision (deregistered revisions cannot be deployed).",
-                Exit.FAILED,
-                f"List them with `coko releases --stack … ` ({role}).",
-            )
-        return taskdefs.to_revision(taskdefs.describe(ecs, candidates[0]), role)
-    arns = taskdefs.family_arns(ecs, family)
-    if image_tag is not None:
-        for arn in arns[:IMAGE_TAG_SEARCH_LIMIT]:
-            definition = taskdefs.describe(ecs, arn)
-            if taskdefs.matches_tag(taskdefs.container_of(definition, role), image_tag):
-                return taskdefs.to_revision(definition, role)
+def release_of(revision: Revision) -> str:
+    """A release is the image: its digest when known (what `pulumi up` deploys), else its tag."""
+    return revision.digest or revision.tag or revision.image
+
+
+def release_label(revision: Revision) -> str:
+    return revision.tag or (revision.digest or revision.image)[:19]
+
+
+def current(ecs: ECSClient, target: StackServices) -> dict[str, Revision]:
+    """The revision each service's PRIMARY deployment runs."""
+    return {role: taskdefs.to_revision(taskdefs.describe(ecs, primary_task_definition(s)), role) for role, s in target.services.items()}
+
+
+def newest_with(ecs: ECSClient, family: str, role: str, release: str, below: int | None = None) -> Revision | None:
+    """The newest ACTIVE revision of the family that runs this release (tag, digest or label)."""
+    arns = [a for a in taskdefs.family_arns(ecs, family) if below is None or taskdefs.split_arn(a)[1] < below]
+    for arn in arns[:IMAGE_TAG_SEARCH_LIMIT]:
+        definition = taskdefs.describe(ecs, arn)
+        if taskdefs.matches_tag(taskdefs.container_of(definition, role), release):
+            return taskdefs.to_revision(definition, role)
+    return None
+
+
+def revision_n(ecs: ECSClient, family: str, role: str, number: int) -> Revision:
+    """`--to N`: that revision of the family, with a precise reason when it cannot be deployed."""
+    active = taskdefs.family_arns(ecs, family)
+    found = [a for a in active if taskdefs.split_arn(a)[1] == number]
+    if found:
+        return taskdefs.to_revision(taskdefs.describe(ecs, found[0]), role)
+    if any(taskdefs.split_arn(a)[1] == number for a in taskdefs.family_arns(ecs, family, "INACTIVE")):
+        raise OpsError(f"{family}:{number} is deregistered (INACTIVE): ECS cannot deploy it.", Exit.FAILED, "List the ACTIVE ones with `coko releases`.")
+    newest = f" (the newest is :{taskdefs.split_arn(active[0])[1]})" if active else ""
+    raise OpsError(f"{family}:{number} does not exist{newest}.", Exit.FAILED, "List the revisions with `coko releases`.")
+
+
+def previous_release(ecs: ECSClient, now: dict[str, Revision]) -> str:
+    """The release the backend ran before the current one: its newest earlier revision with another image."""
+    backend = now["backend"]
+    for arn in [a for a in taskdefs.family_arns(ecs, backend.family) if taskdefs.split_arn(a)[1] < backend.revision][:IMAGE_TAG_SEARCH_LIMIT]:
+        revision = taskdefs.to_revision(taskdefs.describe(ecs, arn), "backend")
+        if release_of(revision) != release_of(backend):
+            return release_of(revision)
+    raise OpsError(
+        f"{backend.family} has no ACTIVE revision before :{backend.revision} with another image: nothing to roll back to.",
+        Exit.FAILED,
+        "Use --to-release TAG or --to REVISION to pick one explicitly.",
+    )
+
+
+def mixed(now: dict[str, Revision]) -> str | None:
+    """'backend v2 (:2), worker v3 (:3), …' when the services do not run one release."""
+    if len({release_of(r) for r in now.values()}) <= 1:
+        return None
+    return ", ".join(f"{role} {release_label(r)} (:{r.revision})" for role, r in now.items())
+
+
+def targets_for(ecs: ECSClient, now: dict[str, Revision], release: str) -> dict[str, Revision]:
+    """One revision per role, all running `release`; refuses (nothing changed) when a family lacks it."""
+    found = {role: newest_with(ecs, r.family, role, release) for role, r in now.items()}
+    missing = [now[role].family for role, r in found.items() if r is None]
+    if missing:
         raise OpsError(
-            f"No ACTIVE revision of {family} runs image tag {image_tag!r} (searched {min(len(arns), IMAGE_TAG_SEARCH_LIMIT)} revisions).",
+            f"No ACTIVE revision of {', '.join(missing)} runs release {release!r} (searched up to {IMAGE_TAG_SEARCH_LIMIT} revisions per family).",
             Exit.FAILED,
-            "See `coko releases` for the tags each revision runs.",
+            "See `coko releases` for the release each revision runs.",
         )
-    earlier = [a for a in arns if taskdefs.split_arn(a)[1] < current.revision]
-    if not earlier:
-        raise OpsError(
-            f"{family} has no ACTIVE revision before :{current.revision}: nothing to roll back to.",
-            Exit.FAILED,
-            "Use --to REVISION or --image-tag TAG to pick one explicitly.",
-        )
-    return taskdefs.to_revision(taskdefs.describe(ecs, earlier[0]), role)
+    return {role: r for role, r in found.items() if r is not None}
 
 
-def plan(ecs: ECSClient, target: StackServices, to: int | None, image_tag: str | None) -> list[Step]:
-    steps = []
-    for role, service in target.services.items():
-        current = taskdefs.to_revision(taskdefs.describe(ecs, primary_task_definition(service)), role)
-        steps.append(Step(role, service["serviceName"], current, choose_target(ecs, role, current, to, image_tag)))
-    return steps
+def plan(now: dict[str, Revision], targets: dict[str, Revision], services: dict[str, dict[str, Any]]) -> list[Step]:
+    return [Step(role, services[role]["serviceName"], now[role], targets[role]) for role in now]
 
 
-def apply(ecs: ECSClient, cluster: str, steps: list[Step]) -> None:
-    """Update every service that changes, back to back, so the three roles move together."""
-    with aws_errors():
-        for step in steps:
-            if step.changes:
-                ecs.update_service(cluster=cluster, service=step.service, taskDefinition=step.target.arn)
+def one_release(targets: dict[str, Revision], how: str) -> None:
+    """Refuse a target that would leave the services on different images."""
+    if len({release_of(r) for r in targets.values()}) > 1:
+        spread = ", ".join(f"{role} {release_label(r)}" for role, r in targets.items())
+        raise OpsError(f"{how} is not one release ({spread}): the services would run different images.", Exit.FAILED, "Use --to-release TAG instead.")
 
 
 def is_stable(service: dict[str, Any]) -> bool:
@@ -113,21 +145,28 @@ def wait_stable(
     ecs: ECSClient,
     target: StackServices,
     timeout: float,
-    poll_interval: float,
+    pause: Callable[[], None],
     on_poll: Callable[[dict[str, dict[str, Any]], float], None] | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Poll describe_services (one call for all three) until all are stable or a rollout fails."""
+    """Poll describe_services (one call for all three) until all are stable or a rollout fails.
+
+    Throttling, 5xx and timeouts cost one poll (a warning), not the rollback's verification.
+    """
     started = time.monotonic()
+    services: dict[str, dict[str, Any]] = {}
     while True:
-        services = refresh(ecs, target)
+        try:
+            services = refresh(ecs, target)
+        except OpsError as exc:
+            if not exc.transient:
+                raise
+            if warn:
+                warn(f"{exc.message} Still waiting; polling again.")
         elapsed = time.monotonic() - started
-        if on_poll:
+        if services and on_poll:
             on_poll(services, elapsed)
-        if all(is_stable(s) for s in services.values()):
-            return services
-        failed = {role: reason for role, s in services.items() if (reason := failed_rollout(s))}
-        if failed:
+        if services and (all(is_stable(s) for s in services.values()) or any(failed_rollout(s) for s in services.values())):
             return services
         if elapsed >= timeout:
             waiting = ", ".join(
@@ -136,11 +175,11 @@ def wait_stable(
                 if not is_stable(s)
             )
             raise OpsError(
-                f"Timed out after {timeout:g}s waiting for services to become stable: {waiting}.",
+                f"Timed out after {timeout:g}s waiting for services to become stable: {waiting or 'no answer from ECS'}.",
                 Exit.TIMEOUT,
-                "The update was made and ECS is still deploying; follow it with `coko status`.",
+                "The update was made and ECS is still deploying; follow it with `coko status`, or rerun `coko rollback` to wait and verify again.",
             )
-        sleep(poll_interval)
+        pause()
 
 
 def verify(steps: list[Step], services: dict[str, dict[str, Any]]) -> list[str]:

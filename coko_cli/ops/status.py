@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group
-from rich.table import Table
-
 from coko_cli.ops.render import short_td, when
 from coko_cli.ops.rollback import failed_rollout, is_stable
+from coko_cli.records import Column, Records
 
 
 def summarize(services: dict[str, dict[str, Any]], events: int) -> list[dict[str, Any]]:
@@ -50,36 +48,77 @@ def summarize(services: dict[str, dict[str, Any]], events: int) -> list[dict[str
     return rows
 
 
-def render(rows: list[dict[str, Any]]) -> Group:
-    services = Table(title="Services", title_justify="left")
-    for column in ("Service", "Name", "Desired", "Running", "Pending", "Task definition", "State"):
-        services.add_column(column, justify="right" if column in ("Desired", "Running", "Pending") else "left", no_wrap=column == "Task definition")
-    deployments = Table(title="Deployments", title_justify="left")
-    for column in ("Service", "Status", "Task definition", "Rollout", "Running/Desired", "Failed tasks", "Updated"):
-        deployments.add_column(column, no_wrap=column in ("Task definition", "Rollout", "Updated"))
-    events = Table(title="Recent events", title_justify="left")
-    for column in ("Service", "When", "Message"):
-        events.add_column(column, overflow="fold")
+def _steady(value: str) -> str | None:
+    return "green" if value == "yes" else "yellow"
+
+
+def _rollout(value: str) -> str | None:
+    return {"FAILED": "red", "COMPLETED": "green"}.get(value)
+
+
+SERVICES = (
+    Column("Service", "role"),
+    Column("Name", "service"),
+    Column("Desired", "desired", justify="right"),
+    Column("Running", "running", justify="right"),
+    Column("Pending", "pending", justify="right"),
+    Column("Task definition", "taskDefinition"),
+    Column("Steady", "steady", style=_steady),
+)
+DEPLOYMENTS = (
+    Column("Service", "role"),
+    Column("Status", "status"),
+    Column("Task definition", "taskDefinition"),
+    Column("Rollout", "rollout", style=_rollout),
+    Column("Running", "running", justify="right"),
+    Column("Desired", "desired", justify="right"),
+    Column("Failed", "failed", justify="right"),
+    Column("Updated", "updated"),
+)
+EVENTS = (Column("Service", "role"), Column("When", "when"), Column("Message", "message", fold=True))
+TASKS = (
+    Column("Purpose", "purpose"),
+    Column("Database", "database"),
+    Column("Status", "status"),
+    Column("Exit", "exit", justify="right"),
+    Column("Stop code", "stopCode"),
+    Column("Task definition", "taskDefinition"),
+    Column("Created", "created"),
+    Column("Task", "task", short=lambda arn: arn.rsplit("/", 1)[-1]),
+)
+
+
+def records(rows: list[dict[str, Any]], tasks: list[dict[str, Any]]) -> list[Records]:
+    """Services, deployments, one-off tasks and events, as tables or plain lines."""
+    services = Records("service", "Services", SERVICES)
+    deployments = Records("deployment", "Deployments", DEPLOYMENTS)
+    events = Records("event", "Recent events", EVENTS)
     for row in rows:
-        state = "[green]steady[/]" if row["steady"] else "[yellow]deploying[/]"
-        services.add_row(
-            row["role"], row["service"], str(row["desiredCount"]), str(row["runningCount"]), str(row["pendingCount"]), short_td(row["taskDefinition"]), state
+        services.rows.append(
+            {
+                "role": row["role"],
+                "service": row["service"],
+                "desired": row["desiredCount"],
+                "running": row["runningCount"],
+                "pending": row["pendingCount"],
+                "taskDefinition": short_td(row["taskDefinition"]),
+                "steady": row["steady"],
+            }
         )
         for d in row["deployments"]:
-            rollout = d["rolloutState"] or "-"
-            rollout = {"FAILED": "[red]FAILED[/]", "COMPLETED": "[green]COMPLETED[/]"}.get(rollout, rollout)
-            deployments.add_row(
-                row["role"],
-                d["status"] or "-",
-                short_td(d["taskDefinition"]),
-                rollout,
-                f"{d['runningCount']}/{d['desiredCount']}",
-                str(d["failedTasks"] or 0),
-                when(d["updatedAt"]),
+            deployments.rows.append(
+                {
+                    "role": row["role"],
+                    "status": d["status"],
+                    "taskDefinition": short_td(d["taskDefinition"]),
+                    "rollout": d["rolloutState"],
+                    "running": d["runningCount"],
+                    "desired": d["desiredCount"],
+                    "failed": d["failedTasks"] or 0,
+                    "updated": when(d["updatedAt"]),
+                }
             )
-        for e in row["events"]:
-            events.add_row(row["role"], when(e["createdAt"]), e["message"] or "")
-    parts: list[Any] = [services, deployments]
-    if any(row["events"] for row in rows):
-        parts.append(events)
-    return Group(*parts)
+        events.rows += [{"role": row["role"], "when": when(e["createdAt"]), "message": e["message"]} for e in row["events"]]
+    one_off = Records("task", "One-off tasks (running or stopped in the last hour)", TASKS)
+    one_off.rows = [{**t, "exit": t["containerExitCode"], "created": when(t["createdAt"]), "task": t["taskArn"]} for t in tasks]
+    return [services, deployments, one_off, events]

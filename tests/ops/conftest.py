@@ -15,9 +15,11 @@ from moto.server import ThreadedMotoServer
 from typer.testing import CliRunner
 
 from coko_cli.main import app
+from tests.ops import faultproxy
+from tests.ops.faultproxy import FaultProxy
 from tests.ops.motostack import ACCOUNT, REGION, REPO, EcsSim, Stack, deploy_stack, digest, ecs_backend, install_sim
 
-__all__ = ["REGION", "REPO", "EcsSim", "Stack", "coko", "deploy_stack", "digest", "ecs_backend"]
+__all__ = ["REGION", "REPO", "EcsSim", "FaultProxy", "Stack", "coko", "deploy_stack", "digest", "ecs_backend"]
 
 
 @pytest.fixture(scope="session")
@@ -30,13 +32,30 @@ def moto_endpoint() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def proxy_server(moto_endpoint: str) -> Iterator[tuple[FaultProxy, str]]:
+    proxy, server, url = faultproxy.start(moto_endpoint)
+    yield proxy, url
+    server.shutdown()
+
+
 @pytest.fixture
-def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def faults(proxy_server: tuple[FaultProxy, str], monkeypatch: pytest.MonkeyPatch) -> FaultProxy:
+    """The fault-injecting proxy the CLI talks to (see faultproxy.py); botocore's backoff made instant."""
+    monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, context: 0)
+    return proxy_server[0]
+
+
+@pytest.fixture
+def aws(proxy_server: tuple[FaultProxy, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Clean ECS and logs state and the environment a CI job would have (keys, endpoint, no config).
 
-    Only ECS and CloudWatch Logs are reset: rebuilding moto's EC2 backend costs ~1 s per test,
-    and each test creates its own VPC anyway.
+    The CLI talks to moto through the fault proxy (no faults unless a test adds them). Only ECS
+    and CloudWatch Logs are reset: rebuilding moto's EC2 backend costs ~1 s per test, and each
+    test creates its own VPC anyway.
     """
+    proxy, moto_endpoint = proxy_server
+    proxy.reset()
     for backends in (ecs_backends, logs_backends):
         backends[ACCOUNT].reset()
     for key in [k for k in os.environ if k.startswith("AWS_")]:
@@ -50,6 +69,7 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("AWS_REGION", "us-east-1")  # must be ignored: the stack file says eu-west-3
     monkeypatch.setenv("COLUMNS", "200")
     yield moto_endpoint
+    proxy.reset()
     state_manager.unset_transition("ecs::task")
 
 

@@ -32,15 +32,15 @@ def test_collectstatic_runs_one_task_in_the_backend_network_and_streams_logs(sta
     assert "static files collected with coko-production-backend:2" in result.stderr
 
 
-def test_container_exit_code_is_the_cli_exit_code_and_the_log_tail_is_shown(stack: Stack, sim: EcsSim) -> None:
+def test_a_failed_container_is_exit_3_with_its_own_code_in_the_message_and_the_log_tail(stack: Stack, sim: EcsSim) -> None:
     sim.exit_code = 1
     sim.log_lines = [
         "Traceback (most recent call last):",
         "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation",
     ]
     result = coko("collectstatic", "--stack", "production", *FAST)
-    assert result.exit_code == 1
-    assert "collectstatic: container exited with code 1" in result.stderr
+    assert result.exit_code == 3
+    assert "collectstatic: container exited with code 1 (coko exits 3)" in result.stderr
     assert "PutObject" in result.stderr.split("last 2 log lines of collectstatic")[1]
     assert len(sim.run_requests) == 1
 
@@ -54,9 +54,9 @@ def test_task_that_fails_to_start_is_a_failure_with_its_reason(stack: Stack, sim
 
 
 def test_unknown_stack_is_a_usage_error(stack: Stack, sim: EcsSim) -> None:
-    result = coko("collectstatic", "--stack", "staging", *FAST)
+    result = coko("collectstatic", "--stack", "qa", *FAST)
     assert result.exit_code == 2
-    assert "Pulumi.staging.yaml" in result.stderr
+    assert "Pulumi.qa.yaml: no such stack file" in result.stderr
     assert sim.run_requests == []
 
 

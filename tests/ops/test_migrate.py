@@ -40,12 +40,13 @@ def test_check_runs_migrate_alias_check_for_the_chosen_database(stack: Stack, si
     assert {"key": "coko:purpose", "value": "migration-check"} in sim.run_requests[0]["tags"]
 
 
-def test_container_exit_code_is_the_cli_exit_code_and_the_log_tail_is_shown(stack: Stack, sim: EcsSim) -> None:
+def test_a_failed_container_is_exit_3_and_later_aliases_are_skipped(stack: Stack, sim: EcsSim) -> None:
     sim.exit_code = 3
     sim.log_lines = ["Running migrations:", 'django.db.utils.ProgrammingError: relation "books" already exists']
     result = coko("migrate", "--stack", "production", *FAST)
     assert result.exit_code == 3
-    assert "default: container exited with code 3" in result.stderr
+    assert "default: container exited with code 3 (coko exits 3)" in result.stderr
+    assert "migration database=auth_db outcome=skipped" in result.stdout
     assert 'relation "books" already exists' in result.stderr.split("last 2 log lines of default")[1]
     assert len(sim.run_requests) == 1, "later aliases are not migrated after a failure"
     assert "Traceback" not in result.stderr

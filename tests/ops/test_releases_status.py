@@ -8,11 +8,6 @@ from coko_contract import names as naming
 from tests.ops.conftest import EcsSim, Stack, coko, deploy_stack, ecs_backend
 
 
-def cells(text: str) -> str:
-    """Table text without borders and padding, so rows compare as 'a b c'."""
-    return " ".join(text.translate({ord(c): " " for c in "│┃║"}).split())
-
-
 def test_releases_lists_revisions_newest_first_and_marks_the_live_one(stack: Stack, sim: EcsSim) -> None:
     result = coko("releases", "--stack", "production", "--json")
     assert result.exit_code == 0, result.stderr
@@ -22,8 +17,9 @@ def test_releases_lists_revisions_newest_first_and_marks_the_live_one(stack: Sta
     assert rows[0]["imageDigest"].startswith("sha256:2222")
     human = coko("releases", "--stack", "production")
     assert human.exit_code == 0
-    live_lines = [line for line in human.stdout.splitlines() if "● live" in line]
+    live_lines = [line for line in human.stdout.splitlines() if "state=live" in line]
     assert len(live_lines) == 3 and all(":2 " in line for line in live_lines)
+    assert f"image={rows[0]['image']} " in live_lines[0], "the full image reference, on one line"
 
 
 def test_releases_follow_a_rollback(stack: Stack, sim: EcsSim) -> None:
@@ -35,10 +31,13 @@ def test_releases_follow_a_rollback(stack: Stack, sim: EcsSim) -> None:
 def test_status_shows_counts_deployments_and_events(stack: Stack, sim: EcsSim) -> None:
     result = coko("status", "--stack", "production")
     assert result.exit_code == 0, result.stderr
-    squashed = cells(result.stdout)
-    assert "backend coko-production-backend 3 3 0 coko-production-backend:2 steady" in squashed
-    assert "scheduler PRIMARY coko-production-scheduler:2 COMPLETED 1/1" in squashed
-    assert "(service coko-production-worker) has reached a steady state." in squashed
+    lines = result.stdout.splitlines()
+    assert "service role=backend service=coko-production-backend desired=3 running=3 pending=0 taskDefinition=coko-production-backend:2 steady=yes" in lines
+    assert any(
+        line.startswith("deployment role=scheduler status=PRIMARY taskDefinition=coko-production-scheduler:2 rollout=COMPLETED running=1 desired=1")
+        for line in lines
+    )
+    assert 'message="(service coko-production-worker) has reached a steady state."' in result.stdout
 
 
 def test_status_exits_1_while_a_deployment_is_in_progress(stack: Stack, sim: EcsSim) -> None:

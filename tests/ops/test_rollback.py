@@ -20,11 +20,6 @@ def revisions(stack: Stack) -> dict[str, str]:
     return {role: stack.primary(role) for role in ROLES}
 
 
-def squash(text: str) -> str:
-    """Table cells are padded to the column width; compare with single spaces."""
-    return " ".join(text.translate({ord(c): " " for c in "│┃"}).split())
-
-
 def on(revision: int) -> dict[str, str]:
     return {role: f"{naming.task_family('production', role)}:{revision}" for role in ROLES}
 
@@ -34,7 +29,7 @@ def test_rollback_moves_all_three_services_to_the_previous_revision(stack: Stack
     assert result.exit_code == 0, result.stderr
     assert revisions(stack) == on(1)
     assert {role: stack.task_definition(role) for role in ROLES} == on(1)
-    assert "backend coko-production-backend:2 → coko-production-backend:1 v1" in squash(result.stdout)
+    assert "step role=backend current=coko-production-backend:2 target=coko-production-backend:1 release=v1 " in result.stdout
     assert "schema was NOT rolled back" in result.stderr
     assert "pulumi config set --path coko:image.tag v1 -s production" in result.stderr
 
@@ -58,10 +53,19 @@ def test_rollback_to_a_named_revision(stack: Stack, sim: EcsSim) -> None:
     assert revisions(stack) == on(1)
 
 
-def test_rollback_to_a_revision_that_does_not_exist_changes_nothing(stack: Stack, sim: EcsSim) -> None:
+def test_rollback_to_a_revision_that_never_existed_says_so(stack: Stack, sim: EcsSim) -> None:
     result = coko("rollback", "--stack", "production", "--to", "7", "--yes", *FAST)
     assert result.exit_code == 1
-    assert "coko-production-backend:7 is not an ACTIVE revision" in result.stderr
+    assert "coko-production-backend:7 does not exist (the newest is :2)" in result.stderr
+    assert "deregistered" not in result.stderr
+    assert revisions(stack) == on(2) and sim.update_requests == []
+
+
+def test_rollback_to_a_deregistered_revision_says_so(stack: Stack, sim: EcsSim) -> None:
+    stack.ecs.deregister_task_definition(taskDefinition="coko-production-backend:1")
+    result = coko("rollback", "--stack", "production", "--to", "1", "--yes", *FAST)
+    assert result.exit_code == 1
+    assert "coko-production-backend:1 is deregistered (INACTIVE): ECS cannot deploy it" in result.stderr
     assert revisions(stack) == on(2) and sim.update_requests == []
 
 
@@ -81,7 +85,7 @@ def test_rollback_to_an_image_tag_found_by_label_or_in_the_image_reference(stack
 def test_rollback_to_an_unknown_image_tag_changes_nothing(stack: Stack, sim: EcsSim) -> None:
     result = coko("rollback", "--stack", "production", "--image-tag", "v9", "--yes", *FAST)
     assert result.exit_code == 1
-    assert "No ACTIVE revision of coko-production-backend runs image tag 'v9'" in result.stderr
+    assert "No ACTIVE revision of coko-production-backend, coko-production-worker, coko-production-scheduler runs release 'v9'" in result.stderr
     assert sim.update_requests == []
 
 
@@ -89,14 +93,14 @@ def test_rollback_without_an_earlier_revision_is_refused(sim: EcsSim) -> None:
     stack = deploy_stack(revisions=1)
     result = coko("rollback", "--stack", "production", "--yes", *FAST)
     assert result.exit_code == 1
-    assert "has no ACTIVE revision before :1: nothing to roll back to" in result.stderr
+    assert "has no ACTIVE revision before :1 with another image: nothing to roll back to" in result.stderr
     assert revisions(stack) == on(1) and sim.update_requests == []
 
 
 def test_dry_run_shows_the_plan_and_changes_nothing(stack: Stack, sim: EcsSim) -> None:
     result = coko("rollback", "--stack", "production", "--dry-run", *FAST)
     assert result.exit_code == 0
-    assert "scheduler coko-production-scheduler:2 → coko-production-scheduler:1 v1" in squash(result.stdout)
+    assert "step role=scheduler current=coko-production-scheduler:2 target=coko-production-scheduler:1 release=v1 " in result.stdout
     assert "Dry run: nothing was changed" in result.stderr
     assert revisions(stack) == on(2) and sim.update_requests == []
 
