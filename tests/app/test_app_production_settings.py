@@ -89,6 +89,9 @@ def test_production_settings_apply_the_seed_security_and_service_values() -> Non
     assert pool["max_connections"] == 50 and pool["retry_on_timeout"] is False
     assert s["celery"] == ["rediss://:token@cache.internal:6379/0", "json", "UTC", 4, 1000, True]
     assert s["storages"]["staticfiles"]["OPTIONS"]["bucket_name"] == "value-of-aws_static_bucket_name"
+    # Content-hashed names: the old and the new release each serve their own files, cached a year.
+    assert s["storages"]["staticfiles"]["BACKEND"] == "storages.backends.s3.S3ManifestStaticStorage"
+    assert s["storages"]["staticfiles"]["OPTIONS"]["object_parameters"] == {"CacheControl": "public, max-age=31536000, immutable"}
     assert s["storages"]["default"]["OPTIONS"]["bucket_name"] == "value-of-aws_storage_bucket_name"
     assert s["static_url"] == "https://d111.cloudfront.net/static/"
     assert s["access_key"] is False, "S3 must use the task role, not keys"

@@ -85,9 +85,15 @@ STORAGES = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"], "location": "media"},
     },
+    # Content-hashed names (admin/css/base.<hash>.css) and a manifest: each release serves its own
+    # files, so they are cached for a year, immutable (CloudFront /static/* honours it up to its max TTL).
     "staticfiles": {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"bucket_name": os.environ["AWS_STATIC_BUCKET_NAME"], "location": "static"},
+        "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STATIC_BUCKET_NAME"],
+            "location": "static",
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
     },
 }
 STATIC_URL = f"https://{AWS_S3_CUSTOM_DOMAIN}/static/"
