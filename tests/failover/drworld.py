@@ -31,8 +31,8 @@ PLAN_ZONE = "ZDRILLPLANZONE"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def stack_root(directory: Path, zone_id: str) -> Path:
-    """A project root whose stack files configure `zone_id` (and pin the image tag: no git here)."""
+def stack_root(directory: Path, zone_id: str | None) -> Path:
+    """A project root whose stack files configure `zone_id` (none: no hosted zone) and pin the image tag (no git here)."""
     directory.mkdir(parents=True, exist_ok=True)
     for entry in ROOT.iterdir():
         if not entry.name.startswith("Pulumi.") or entry.name == "Pulumi.yaml":
@@ -42,7 +42,8 @@ def stack_root(directory: Path, zone_id: str) -> Path:
     for stack in (PRIMARY, SECONDARY):
         document = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
         config = document["config"]
-        config["coko:domain"] = {**(config.get("coko:domain") or {}), "hostedZoneId": zone_id}
+        if zone_id:
+            config["coko:domain"] = {**(config.get("coko:domain") or {}), "hostedZoneId": zone_id}
         config["coko:image"] = {**(config.get("coko:image") or {}), "tag": "drill"}
         (directory / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(document))
     return directory
