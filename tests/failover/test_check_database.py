@@ -5,12 +5,11 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from coko.core.management.commands.check_database import PROBE_APP
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
-
-from coko.core.management.commands.check_database import PROBE_APP
 
 
 @pytest.mark.django_db(databases="__all__", transaction=True)
