@@ -198,6 +198,9 @@ class AppService(pulumi.ComponentResource):
             # Fargate task storage, mounted where the read-only image must still write (/tmp, metrics).
             volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=_volume_name(path)) for path in args.writable_paths],
             container_definitions=pulumi.Output.json_dumps([container_definition(args)]),
+            # A new revision must not deregister the previous one: `coko rollback` (and a failed
+            # release's smoke check) deploys it again, and ECS cannot deploy an INACTIVE revision.
+            skip_destroy=True,
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]),
         )

@@ -113,3 +113,11 @@ def test_the_read_replica_region_uploads_static_files_but_never_migrates(graph: 
     assert nodes["coko-capetown-backend-task"].urn in static.depends_on
     for service in of_type(nodes, SERVICE):
         assert static.urn in service.depends_on, service.name
+
+
+def test_previous_task_definition_revisions_stay_registered_for_rollback() -> None:
+    """`pulumi up` replaces a revision; without skipDestroy it would deregister the one to roll back to."""
+    records = run_stack("production", "preview").resources
+    families = {r.inputs["family"]: r.inputs.get("skipDestroy") for r in records if r.type == TASK_DEFINITION}
+    for role in naming.SERVICE_ROLES:
+        assert families[naming.task_family("production", role)] is True, role
