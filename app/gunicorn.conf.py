@@ -1,5 +1,9 @@
 """Gunicorn configuration for the web container (also used by the benchmark).
 
+Liveness is also served apart from the request workers on GUNICORN_LIVENESS_BIND (default :8001, see
+coko.core.liveness): point the container health check (bin/healthcheck) and ideally the ALB
+target-group health check there, so requests stuck on a frozen dependency cannot starve it.
+
 Prometheus multi-process mode: every worker writes its metrics to files in
 PROMETHEUS_MULTIPROC_DIR; the directory is emptied when the master starts and
 a dead worker's live gauges are dropped in ``child_exit``.
@@ -15,7 +19,9 @@ from typing import Any
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = 120
+# A worker that stops heartbeating for this long is replaced. Requests cannot legitimately take
+# this long: every database and cache wait is bounded (docs/app.md "Time bounds").
+timeout = 30
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
@@ -24,8 +30,15 @@ worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
 forwarded_allow_ips = "*"  # only the ALB can reach the task (security group)
 
 
+liveness_bind = os.environ.get("GUNICORN_LIVENESS_BIND", "0.0.0.0:8001")
+
+
 def on_starting(server: Any) -> None:
-    """Start from an empty metrics directory: stale files would resurrect old counters."""
+    """Open the liveness socket; start from an empty metrics directory (stale files would resurrect old counters)."""
+    if liveness_bind:
+        from coko.core.liveness import open_listener
+
+        server.coko_liveness = open_listener(liveness_bind)
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not directory:
         return
@@ -33,6 +46,13 @@ def on_starting(server: Any) -> None:
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True, exist_ok=True)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Each worker answers liveness from its own thread, apart from the request threads."""
+    from coko.core.liveness import serve_in_worker
+
+    serve_in_worker()
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -25,12 +25,17 @@ def _empty_cache() -> Iterator[None]:
     cache.delete_pattern("*")
 
 
-@pytest.fixture
-def closed_port() -> int:
-    """A local TCP port nothing listens on."""
+def free_port() -> int:
+    """A local TCP port nothing listens on (right now)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A local TCP port nothing listens on."""
+    return free_port()
 
 
 def run_manage(args: list[str], env: Mapping[str, str], timeout: int = 120) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import APP_DIR
+from conftest import APP_DIR, free_port
 
 REQUESTS = 12
 
@@ -36,6 +36,7 @@ def backend(tmp_path: Path, closed_port: int) -> Iterator[tuple[str, Path]]:
         DJANGO_SETTINGS_MODULE="coko.settings.test",
         GUNICORN_BIND=f"127.0.0.1:{closed_port}",
         GUNICORN_WORKERS="2",
+        GUNICORN_LIVENESS_BIND=f"127.0.0.1:{free_port()}",
         PROMETHEUS_MULTIPROC_DIR=str(prom_dir),
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     )
@@ -43,7 +44,8 @@ def backend(tmp_path: Path, closed_port: int) -> Iterator[tuple[str, Path]]:
     base = f"http://127.0.0.1:{closed_port}"
     try:
         deadline = time.monotonic() + 60
-        while healthcheck(f"{base}/health/") != 0:
+        liveness = f"http://{env['GUNICORN_LIVENESS_BIND']}/health/"
+        while healthcheck(liveness) != 0 or healthcheck(f"{base}/health/") != 0:
             assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
             assert time.monotonic() < deadline, "gunicorn did not answer /health/ within 60 s"
             time.sleep(0.3)

@@ -26,8 +26,9 @@ RDS_CA_BUNDLE = Path(__file__).resolve().parents[2] / "certs" / "rds-ca-bundle.p
 
 #: TLS modes. Production verifies the server certificate and host name against the RDS CA.
 TLS_VERIFY_FULL = "verify-full"
-#: Local development and tests only (a local PostgreSQL has no RDS certificate): libpq's
-#: default negotiation, which may fall back to plaintext. Production never uses it (tested).
+#: Local development and tests only (a local PostgreSQL has no RDS certificate): plaintext on
+#: the loopback (sslmode=disable; libpq's "prefer" would also retry every failed connect
+#: without TLS, doubling connect_timeout). Production never uses it (tested).
 TLS_LOCAL_ONLY_UNVERIFIED = "local-only-unverified"
 
 #: Seconds a statement may run (server statement_timeout); DATABASE_TIMEOUT_SECONDS overrides.
@@ -63,6 +64,8 @@ def connection_options(*, timeout: float = DEFAULT_TIMEOUT_SECONDS, tls: str, re
     }
     if tls == TLS_VERIFY_FULL:
         options.update(sslmode="verify-full", sslrootcert=str(RDS_CA_BUNDLE))
+    else:
+        options.update(sslmode="disable")
     return options
 
 
