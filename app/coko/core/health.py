@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import caches
@@ -60,7 +61,7 @@ def _run(name: str, check: Callable[[], None]) -> str:
 
 def checks() -> dict[str, str]:
     """Every dependency's state ("ok", "fail", "timeout"), all checked concurrently."""
-    probes: dict[str, Callable[[], None]] = {f"database:{alias}": (lambda a=alias: _check_database(a)) for alias in settings.DATABASES}
+    probes: dict[str, Callable[[], None]] = {f"database:{alias}": partial(_check_database, alias) for alias in settings.DATABASES}
     probes["cache:redis"] = _check_cache
     pool = ThreadPoolExecutor(max_workers=len(probes), thread_name_prefix="coko-ready")
     futures = {name: pool.submit(_run, name, probe) for name, probe in probes.items()}
