@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLink } from "@/components/PageLink";
 import type { Locale } from "@/lib/i18n";
 
 export interface BookRow {
@@ -14,9 +14,9 @@ export function BookList({ lang, books, by }: { lang: Locale; books: BookRow[]; 
     <ul className="books">
       {books.map((book) => (
         <li key={book.id}>
-          <Link href={`/${lang}/books/${book.id}`} prefetch={false}>
+          <PageLink href={`/${lang}/books/${book.id}`}>
             {book.title}
-          </Link>{" "}
+          </PageLink>{" "}
           <span className="muted">
             {by} {book.author}
             {book.note ? ` · ${book.note}` : ""}

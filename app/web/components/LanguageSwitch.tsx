@@ -3,7 +3,7 @@
  * Link to the same page in the other language. Needs the current path, which only the
  * client router knows inside a shared layout; the query string (a search) is kept.
  */
-import Link from "next/link";
+import { PageLink } from "@/components/PageLink";
 import { usePathname, useSearchParams } from "next/navigation";
 import { Suspense } from "react";
 import { type Locale, localizedPath } from "@/lib/i18n";
@@ -17,17 +17,17 @@ function WithQuery({ target, label }: Props) {
   const query = useSearchParams().toString();
   const path = localizedPath(usePathname(), target);
   return (
-    <Link href={query ? `${path}?${query}` : path} hrefLang={target} lang={target} prefetch={false}>
+    <PageLink href={query ? `${path}?${query}` : path} hrefLang={target} lang={target}>
       {label}
-    </Link>
+    </PageLink>
   );
 }
 
 function PathOnly({ target, label }: Props) {
   return (
-    <Link href={localizedPath(usePathname(), target)} hrefLang={target} lang={target} prefetch={false}>
+    <PageLink href={localizedPath(usePathname(), target)} hrefLang={target} lang={target}>
       {label}
-    </Link>
+    </PageLink>
   );
 }
 

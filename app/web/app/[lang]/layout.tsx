@@ -1,5 +1,5 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/PageLink";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { LanguageSwitch } from "@/components/LanguageSwitch";
@@ -25,14 +25,14 @@ export default async function LocaleLayout({ children, params }: { children: Rea
     <html lang={lang}>
       <body>
         <header>
-          <Link className="brand" href={`/${lang}`}>
+          <PageLink className="brand" href={`/${lang}`}>
             {t.siteName}
-          </Link>
+          </PageLink>
           <nav aria-label={t.siteName}>
-            <Link href={`/${lang}/search`}>{t.nav.search}</Link>
-            <Link href={`/${lang}/reading`} prefetch={false}>
+            <PageLink href={`/${lang}/search`}>{t.nav.search}</PageLink>
+            <PageLink href={`/${lang}/reading`}>
               {t.nav.reading}
-            </Link>
+            </PageLink>
             <LanguageSwitch target={other} label={t.switchTo} />
           </nav>
         </header>

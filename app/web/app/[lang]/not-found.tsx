@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { PageLink } from "@/components/PageLink";
 
 /** notFound() inside a localized page (unknown book id). The layout is already localized. */
 export default function NotFound() {
@@ -6,7 +6,7 @@ export default function NotFound() {
     <>
       <h1>404</h1>
       <p>
-        <Link href="/fr">Ce livre n&apos;existe pas.</Link> · <Link href="/en">This book does not exist.</Link>
+        <PageLink href="/fr">Ce livre n&apos;existe pas.</PageLink> · <PageLink href="/en">This book does not exist.</PageLink>
       </p>
     </>
   );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/PageLink";
 import { notFound, redirect } from "next/navigation";
 import { signOut } from "@/lib/actions";
 import { ApiError, getBook } from "@/lib/api";
@@ -34,15 +34,15 @@ export default async function Reading({ params }: Props) {
       <p className="muted">{t.reading.signedInAs(me.body.username ?? "")}</p>
       {entries.length === 0 ? (
         <p>
-          <Link href={`/${lang}/search`}>{t.reading.empty}</Link>
+          <PageLink href={`/${lang}/search`}>{t.reading.empty}</PageLink>
         </p>
       ) : (
         <ul className="books">
           {entries.map((entry, i) => (
             <li key={entry.book_id}>
-              <Link href={`/${lang}/books/${entry.book_id}`} prefetch={false}>
+              <PageLink href={`/${lang}/books/${entry.book_id}`}>
                 {books[i]?.title ?? t.reading.unknownBook(entry.book_id)}
-              </Link>{" "}
+              </PageLink>{" "}
               <span className="muted">{t.reading.percent(entry.percent)}</span>
               <progress max={100} value={entry.percent} aria-hidden="true" />
             </li>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { PageLink } from "@/components/PageLink";
 import { notFound } from "next/navigation";
 import { BookList } from "@/components/BookList";
 import { searchBooks } from "@/lib/api";
@@ -42,9 +42,9 @@ export default async function Search({ params, searchParams }: Props) {
           <BookList lang={lang} books={results.results} by={dictionary(lang).book.by} />
           {results.num_pages > 1 && (
             <p className="pager">
-              {results.has_previous ? <Link href={pageHref(results.page - 1)}>{t.previous}</Link> : <span />}
+              {results.has_previous ? <PageLink href={pageHref(results.page - 1)}>{t.previous}</PageLink> : <span />}
               <span className="muted">{t.page(results.page, results.num_pages)}</span>
-              {results.has_next ? <Link href={pageHref(results.page + 1)}>{t.next}</Link> : <span />}
+              {results.has_next ? <PageLink href={pageHref(results.page + 1)}>{t.next}</PageLink> : <span />}
             </p>
           )}
         </section>
