@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from coko_cli import check_cmd, ops_cmd, preview_cmd
+from coko_cli import check_cmd, deploy_cmd, ops_cmd, preview_cmd
 from coko_cli.exit_codes import help_text
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ def main() -> None:
 preview_cmd.register(app)
 check_cmd.register(app)
 ops_cmd.register(app)
+deploy_cmd.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,177 @@
+"""`coko deploy` against a stand-in `pulumi` on PATH (tests/release/stand_in/pulumi).
+
+The Pulumi CLI cannot be installed here; the stand-in answers the Automation API's commands the
+way the CLI does and records them, so these tests check the orchestration: which commands run,
+in which order, in which directory, and what happens after a failed update or smoke check.
+The rollback case runs the real `coko rollback` against moto's ECS (tests/ops/motostack.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from coko_cli.main import app
+from coko_contract import names as naming
+from stacks.config_source import project_root
+from tests.ops.motostack import EcsSim, Stack
+
+STAND_IN = Path(__file__).parent / "stand_in"
+
+
+@dataclass
+class FakePulumi:
+    log: Path
+    state_file: Path
+
+    def state(self, **stacks: dict[str, Any]) -> None:
+        self.state_file.write_text(json.dumps(stacks))
+
+    def calls(self) -> list[list[str]]:
+        lines = self.log.read_text().splitlines() if self.log.exists() else []
+        return [[a for a in json.loads(line)["argv"] if a != "--non-interactive"] for line in lines]
+
+    def cwds(self) -> set[str]:
+        return {json.loads(line)["cwd"] for line in self.log.read_text().splitlines()[1:]}
+
+    def ups(self) -> list[str]:
+        return [call[call.index("--stack") + 1] for call in self.calls() if call[:1] == ["up"]]
+
+
+@pytest.fixture
+def pulumi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakePulumi:
+    fake = FakePulumi(tmp_path / "pulumi-calls.jsonl", tmp_path / "pulumi-state.json")
+    fake.state()
+    monkeypatch.setenv("PATH", f"{STAND_IN}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setenv("FAKE_PULUMI_LOG", str(fake.log))
+    monkeypatch.setenv("FAKE_PULUMI_STATE", str(fake.state_file))
+    return fake
+
+
+class Site:
+    """A local stand-in for the public names: answers each path with the status set for it."""
+
+    def __init__(self) -> None:
+        self.status: dict[str, int] = {"/health/": 200, "/": 200}
+        self.requests: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site.requests.append(self.path)
+                self.send_response(site.status.get(self.path, 404))
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    served = Site()
+    yield served
+    served.server.shutdown()
+
+
+def deploy(*args: str) -> Any:
+    return CliRunner().invoke(app, ["deploy", *args, "--smoke-interval", "0", "--smoke-attempts", "2"], catch_exceptions=False)
+
+
+def arns(revision: int) -> dict[str, str]:
+    return {role: f"arn:aws:ecs:eu-west-3:123456789012:task-definition/{naming.task_family('production', role)}:{revision}" for role in naming.SERVICE_ROLES}
+
+
+def test_deploy_runs_pulumi_up_in_the_project_then_smoke_checks_both_names(pulumi: FakePulumi, site: Site) -> None:
+    pulumi.state(production={"outputs": {"taskDefinitionArns": arns(1)}, "after_up": {"taskDefinitionArns": arns(2)}})
+    result = deploy("--stack", "production", "--health-url", f"{site.url}/health/", "--apex-url", f"{site.url}/")
+    assert result.exit_code == 0, result.stderr
+    assert ["up", "--yes", "--skip-preview", "--exec-kind", "auto.local", "--stack", "production"] in pulumi.calls()
+    assert pulumi.cwds() == {str(project_root())}  # Pulumi.yaml and the stack files are read from here
+    assert site.requests == ["/health/", "/"]
+    assert "production released and healthy" in result.stderr
+
+
+def test_all_releases_the_primary_then_the_secondary_and_checks_each_ones_names(pulumi: FakePulumi, monkeypatch: pytest.MonkeyPatch) -> None:
+    pulumi.state(production={}, capetown={})
+    checked: list[str] = []
+
+    def fake_check(url: str, attempts: int = 3, pause: float = 2.0, timeout: float = 10.0) -> tuple[bool, str]:
+        checked.append(url)  # the real names: the network is not reachable from tests
+        return True, f"{url} answered 200"
+
+    monkeypatch.setattr("coko_cli.ops.rollback.check_health", fake_check)
+    result = deploy("--all")
+    assert result.exit_code == 0, result.stderr
+    assert pulumi.ups() == ["production", "capetown"]
+    assert checked == ["https://api.coko.africa/health/", "https://coko.africa/", "https://api-za.coko.africa/health/", "https://coko.africa/"]
+
+
+def test_a_failed_update_stops_the_release_without_smoke_check_or_rollback(pulumi: FakePulumi, site: Site) -> None:
+    failure = "error: coko-production-migrate-catalog_db: catalog_db: container exited with code 3. The services were not changed."
+    pulumi.state(production={"up_exit": 255, "up_stderr": failure}, capetown={})
+    result = CliRunner().invoke(app, ["deploy", "--all", "--smoke-attempts", "1"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "container exited with code 3" in result.stderr and "up-failed" in result.stderr
+    assert pulumi.ups() == ["production"]  # capetown is not touched after production failed
+    assert site.requests == [] and "Rolling back" not in result.stderr
+
+
+def test_failed_smoke_check_rolls_the_services_back_with_coko_rollback(pulumi: FakePulumi, site: Site, stack: Stack, sim: EcsSim) -> None:
+    """Services on :2 after the update, /health/ answers 503: `coko rollback` puts them back on :1."""
+    pulumi.state(production={"outputs": {"taskDefinitionArns": arns(1)}, "after_up": {"taskDefinitionArns": arns(2)}})
+    site.status["/health/"] = 503
+    result = deploy("--stack", "production", "--health-url", f"{site.url}/health/", "--apex-url", f"{site.url}/")
+    assert result.exit_code == 1
+    assert "answered 503" in result.stderr and "rolled-back" in result.stderr
+    assert {role: stack.primary(role) for role in naming.SERVICE_ROLES} == {
+        role: f"{naming.task_family('production', role)}:1" for role in naming.SERVICE_ROLES
+    }
+
+
+def test_failed_smoke_check_without_a_new_revision_does_not_roll_back(pulumi: FakePulumi, site: Site) -> None:
+    pulumi.state(production={"outputs": {"taskDefinitionArns": arns(2)}, "after_up": {"taskDefinitionArns": arns(2)}})
+    site.status["/"] = 502
+    result = deploy("--stack", "production", "--health-url", f"{site.url}/health/", "--apex-url", f"{site.url}/")
+    assert result.exit_code == 1
+    assert "no new task definitions" in result.stderr and "Rolling back" not in result.stderr
+
+
+def test_no_rollback_option_only_reports(pulumi: FakePulumi, site: Site) -> None:
+    pulumi.state(production={"outputs": {"taskDefinitionArns": arns(1)}, "after_up": {"taskDefinitionArns": arns(2)}})
+    site.status["/health/"] = 500
+    result = deploy("--stack", "production", "--no-rollback", "--health-url", f"{site.url}/health/", "--apex-url", f"{site.url}/")
+    assert result.exit_code == 1 and "smoke-failed" in result.stderr and "Rolling back" not in result.stderr
+
+
+def test_missing_pulumi_cli_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = deploy("--stack", "production")
+    assert result.exit_code == 2
+    assert "Pulumi CLI is not installed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_stack_unknown_to_the_backend_is_a_usage_error(pulumi: FakePulumi) -> None:
+    pulumi.state(capetown={})
+    result = deploy("--stack", "production")
+    assert result.exit_code == 2 and "pulumi stack init production" in result.stderr
+
+
+def test_usage_errors(pulumi: FakePulumi) -> None:
+    assert deploy().exit_code == 2
+    assert deploy("--stack", "production", "--all").exit_code == 2
+    unknown = deploy("--stack", "nowhere")
+    assert unknown.exit_code == 2 and "Pulumi.nowhere.yaml" in unknown.stderr
+    assert pulumi.calls() == []
