@@ -84,8 +84,10 @@ def main() -> None:
     for alias in ALIASES:
         manage("migrate_alias", alias, "--verbosity", "0")
     manage("shell", "-c", SEED.replace("{reader}", READER[0]).replace("{password}", READER[1]))
-    os.chdir(APP)
-    # exec: Playwright's SIGTERM reaches gunicorn itself, which stops its workers.
+    # Run from this folder, not app/: gunicorn would otherwise load app/gunicorn.conf.py
+    # (production binds, extra listeners) by default. exec: Playwright's SIGTERM reaches
+    # gunicorn itself, which stops its workers.
+    os.chdir(HERE)
     os.execve(
         sys.executable,
         [sys.executable, "-m", "gunicorn", "coko.wsgi:application", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--log-level", "warning"],

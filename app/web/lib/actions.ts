@@ -20,7 +20,7 @@ export async function signIn(form: FormData): Promise<void> {
   const password = String(form.get("password") ?? "");
   const result = username && password ? await callDjango<Me>("/api/auth/login/", { method: "POST", json: { username, password }, relay: true }) : { status: 400, body: null };
   if (result.status === 200 && result.body?.authenticated) redirect(next);
-  const error = result.status === 400 ? "invalid" : "unavailable";
+  const error = result.status === 400 ? "invalid" : result.status === 429 ? "locked" : "unavailable";
   redirect(`/${lang}/signin?${new URLSearchParams({ error, next })}`);
 }
 

@@ -10,7 +10,20 @@
 /** Django's default cookie names (SESSION_COOKIE_NAME, CSRF_COOKIE_NAME). */
 export const SESSION_COOKIE = "sessionid";
 export const CSRF_COOKIE = "csrftoken";
-export const RELAYED_COOKIES: readonly string[] = [SESSION_COOKIE, CSRF_COOKIE];
+/** Only the session reaches the browser: the CSRF token is per request (csrfToken below). */
+export const RELAYED_COOKIES: readonly string[] = [SESSION_COOKIE];
+
+const TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * A fresh CSRF secret in Django's format (32 letters and digits, CSRF_SECRET_LENGTH). The web
+ * sends it as both the csrftoken cookie and the X-CSRFToken header of one server-to-server
+ * request: Django's double-submit check passes, and no token has to live in the browser. The
+ * browser -> web hop is protected by Next's Server Action Origin check instead.
+ */
+export function csrfToken(random: (size: number) => Uint8Array = (size) => crypto.getRandomValues(new Uint8Array(size))): string {
+  return Array.from(random(32), (byte) => TOKEN_CHARS[byte % TOKEN_CHARS.length]).join("");
+}
 
 export interface RelayedCookie {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cookieHeader, parseSetCookie, viewerIp } from "../../lib/cookies";
+import { cookieHeader, csrfToken, parseSetCookie, viewerIp } from "../../lib/cookies";
 
 describe("relaying Django's cookies", () => {
   it("keeps the session cookie's attributes as Django set them", () => {
@@ -7,8 +7,8 @@ describe("relaying Django's cookies", () => {
     expect(cookie).toEqual({ name: "sessionid", value: "abc123", httpOnly: true, secure: true, sameSite: "lax", path: "/", maxAge: 1209600 });
   });
 
-  it("passes a CSRF cookie readable by scripts (no HttpOnly) and without Secure when Django says so", () => {
-    expect(parseSetCookie("csrftoken=tok; Max-Age=31449600; Path=/; SameSite=Lax")).toMatchObject({ name: "csrftoken", httpOnly: false, secure: false, maxAge: 31449600 });
+  it("keeps Secure off when Django says so (local and test settings)", () => {
+    expect(parseSetCookie("sessionid=s; Max-Age=60; Path=/; SameSite=Strict")).toMatchObject({ secure: false, sameSite: "strict", maxAge: 60 });
   });
 
   it("turns Django's logout deletion into a deletion", () => {
@@ -16,15 +16,25 @@ describe("relaying Django's cookies", () => {
     expect(parseSetCookie("sessionid=x; expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/")?.maxAge).toBe(0);
   });
 
-  it("ignores cookies the web has no business relaying", () => {
+  it("ignores cookies the web has no business relaying (the CSRF token is per request)", () => {
     expect(parseSetCookie("AWSALB=zzz; Path=/")).toBeNull();
+    expect(parseSetCookie("csrftoken=tok; Max-Age=31449600; Path=/; SameSite=Lax")).toBeNull();
     expect(parseSetCookie("garbage")).toBeNull();
   });
 
   it("sends only the relayed cookies to the API", () => {
     const jar: Record<string, string> = { sessionid: "s", csrftoken: "c", _ga: "tracker" };
-    expect(cookieHeader((n) => jar[n])).toBe("sessionid=s; csrftoken=c");
+    expect(cookieHeader((n) => jar[n])).toBe("sessionid=s");
     expect(cookieHeader(() => undefined)).toBe("");
+  });
+});
+
+describe("CSRF token for one API call", () => {
+  it("has Django's secret format and is new each time", () => {
+    const tokens = new Set(Array.from({ length: 50 }, () => csrfToken()));
+    expect(tokens.size).toBe(50);
+    for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(csrfToken(() => new Uint8Array(32))).toBe("A".repeat(32));
   });
 });
 

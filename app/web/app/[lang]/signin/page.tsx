@@ -17,7 +17,8 @@ export default async function SignIn({ params, searchParams }: Props) {
   if (!isLocale(lang)) notFound();
   const t = dictionary(lang).signIn;
   const { error, next } = await searchParams;
-  const message = error === "invalid" ? t.invalid : error === "unavailable" ? t.unavailable : null;
+  const messages: Record<string, string> = { invalid: t.invalid, locked: t.locked, unavailable: t.unavailable };
+  const message = error && Object.hasOwn(messages, error) ? messages[error] : undefined;
   return (
     <>
       <h1>{t.title}</h1>
