@@ -56,6 +56,23 @@ test("an anonymous reader is invited to sign in from a book page and comes back 
   await expect(page.getByLabel("Percent read")).toHaveValue("0");
 });
 
+test("sign-in posted from another site is refused (Server Function Origin check)", async ({ request, baseURL }) => {
+  const form = await (await request.get("/en/signin")).text();
+  const actionField = form.match(/name="(\$ACTION_ID_[0-9a-f]+)"/)?.[1];
+  expect(actionField).toBeTruthy();
+  const fields = { [actionField as string]: "", lang: "en", next: "/en/reading", username: READER.username, password: READER.password };
+  const post = (origin: string) => request.post("/en/signin", { multipart: fields, headers: { Origin: origin }, maxRedirects: 0 });
+
+  const forged = await post("https://evil.example");
+  expect(forged.status()).toBe(500);
+  expect(forged.headers()["set-cookie"] ?? "").not.toContain("sessionid=");
+
+  const genuine = await post(baseURL as string);
+  expect(genuine.status()).toBe(303);
+  expect(genuine.headers()["location"]).toBe("/en/reading");
+  expect(genuine.headers()["set-cookie"]).toMatch(/sessionid=\w+;.*HttpOnly/i);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
