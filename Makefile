@@ -4,7 +4,7 @@
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: setup preview check test lint typecheck pytest bench services web-setup web-test
+.PHONY: setup preview check test lint typecheck workflows pytest bench services web-setup web-test
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -22,6 +22,10 @@ lint: setup
 
 typecheck: setup
 	$(UV) run mypy
+
+# The GitHub Actions workflows (.github/workflows), checked offline by actionlint.
+workflows: setup
+	$(UV) run actionlint
 
 # The app's tests need PostgreSQL and Redis: DATABASE_URL / REDIS_URL (defaults: 127.0.0.1).
 pytest: setup
@@ -43,7 +47,7 @@ web-test: setup web-setup
 	cd $(WEB) && npx vitest run && npx next build
 	cd $(WEB) && WEB_E2E_PYTHON="$$($(UV) run --frozen python -c 'import sys; print(sys.executable)')" npx playwright test
 
-test: lint typecheck pytest web-test
+test: lint typecheck workflows pytest web-test
 
 bench: setup
 	$(UV) run python bench/preview_speed.py
