@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from coko_cli.ops.cli import EXIT_CODES, AsJson, MaxAttempts, PollInterval, Profile, RetryModeChoice, RetryModeOpt, handle_errors, help_text
+from coko_cli.ops.cli import AsJson, MaxAttempts, PollInterval, Profile, RetryModeChoice, RetryModeOpt, handle_errors, help_text
+from coko_cli.ops.command import codes_line
 
 HELP = f"""Fail over to the secondary stack's region, calling only that region and Route 53.
 
@@ -22,7 +23,7 @@ accepts a write. Prints a timeline with each step's duration and the total.
 It never calls the primary's region: a client or request for it is refused in code.
 --dry-run reads the state and prints what would change, changing nothing.
 
-{EXIT_CODES}"""
+{codes_line((0, 1, 2, 3, 4, 124, 130, 143))} 3: the verification task's container exited non-zero."""
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from coko_cli.ops.errors import OpsError
+from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.failover_dns import move_dns
 from coko_cli.ops.failover_steps import DONE, PLANNED, SKIPPED, Context, preflight, promote_database, promote_secret, read_write, rollout, scale
 
@@ -53,7 +53,7 @@ def verify(ctx: Context) -> tuple[str, str]:
         report_failure(ctx.out, result)
         raise OpsError(
             f"The database of {ctx.target.secondary.stack} is not writable from its tasks (check_database exited {result.container_exit_code}, {result.outcome}).",
-            1,
+            Exit.CONTAINER if result.container_exit_code not in (None, 0) else Exit.FAILED,
             "Read the log lines above; rerun `coko failover` once fixed (finished steps are skipped).",
         )
     return DONE, f"every alias accepted a write ({result.seconds:.1f}s task)"

@@ -132,7 +132,7 @@ def replica_lag(ctx: Context) -> float | None:
             MetricName="ReplicaLag",
             Dimensions=[{"Name": "DBInstanceIdentifier", "Value": ctx.target.database}],
             StartTime=now - timedelta(minutes=15),
-            EndTime=now,
+            EndTime=now + timedelta(minutes=1),  # the current, still open minute included
             Period=60,
             Statistics=["Maximum"],
         )["Datapoints"]

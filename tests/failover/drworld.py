@@ -164,25 +164,15 @@ def _tags(inputs: dict[str, Any], key: str = "key", value: str = "value") -> lis
     return [{key: k, value: v} for k, v in (inputs.get("tags") or {}).items()]
 
 
-def build_secondary(plans: dict[str, StackPreview], endpoint: str, region: str, primary_region: str) -> tuple[str, dict[str, str], dict[str, str]]:
-    """The secondary's DR resources: read replica, ECS cluster/task definitions/services, autoscaling, ALB, ReplicaLag."""
-    s = plans[SECONDARY]
-    replica = only(s, "aws:rds/instance:Instance", identifier=names.database_identifier(SECONDARY)).inputs
-    boto3.client("rds", region_name=region, endpoint_url=endpoint).create_db_instance_read_replica(
-        DBInstanceIdentifier=replica["identifier"],
-        SourceDBInstanceIdentifier=replica["replicateSourceDb"],
-        DBInstanceClass=replica["instanceClass"],
-        KmsKeyId=replica["kmsKeyId"],
-        SourceRegion=primary_region,
-    )
+def build_ecs(preview: StackPreview, endpoint: str, region: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """A stack's ECS cluster, every task definition (services' and the database-admin one), services and autoscaling targets."""
     subnets, group = _network(endpoint, region)
     ecs: Any = boto3.client("ecs", region_name=region, endpoint_url=endpoint)
     logs = boto3.client("logs", region_name=region, endpoint_url=endpoint)
-    cluster_in = only(s, "aws:ecs/cluster:Cluster").inputs
+    cluster_in = only(preview, "aws:ecs/cluster:Cluster").inputs
     cluster = ecs.create_cluster(clusterName=cluster_in["name"], tags=_tags(cluster_in))["cluster"]["clusterArn"]
     arns: dict[str, str] = {}
-    families: dict[str, str] = {}
-    for definition in resources(s, "aws:ecs/taskDefinition:TaskDefinition"):
+    for definition in resources(preview, "aws:ecs/taskDefinition:TaskDefinition"):
         inputs = definition.inputs
         containers = json.loads(inputs["containerDefinitions"])
         for container in containers:
@@ -197,7 +187,8 @@ def build_secondary(plans: dict[str, StackPreview], endpoint: str, region: str, 
         registered = ecs.register_task_definition(**request, containerDefinitions=containers, tags=_tags(inputs))["taskDefinition"]
         arns[str(definition.outputs.get("arn"))] = registered["taskDefinitionArn"]
     services: dict[str, str] = {}
-    for service in resources(s, "aws:ecs/service:Service"):
+    families: dict[str, str] = {}
+    for service in resources(preview, "aws:ecs/service:Service"):
         inputs = service.inputs
         role = inputs["tags"][names.TAG_SERVICE]
         ecs.create_service(
@@ -221,7 +212,7 @@ def build_secondary(plans: dict[str, StackPreview], endpoint: str, region: str, 
         described.running_count, described.pending_count = described.desired_count, 0
         described.deployments[0].update(runningCount=described.desired_count, pendingCount=0, rolloutState="COMPLETED")
     aas = boto3.client("application-autoscaling", region_name=region, endpoint_url=endpoint)
-    for target in resources(s, "aws:appautoscaling/target:Target"):
+    for target in resources(preview, "aws:appautoscaling/target:Target"):
         inputs = target.inputs
         aas.register_scalable_target(
             ServiceNamespace=inputs["serviceNamespace"],
@@ -230,11 +221,26 @@ def build_secondary(plans: dict[str, StackPreview], endpoint: str, region: str, 
             MinCapacity=int(inputs["minCapacity"]),
             MaxCapacity=int(inputs["maxCapacity"]),
         )
-    alb = only(s, "aws:lb/loadBalancer:LoadBalancer").inputs
+    alb = only(preview, "aws:lb/loadBalancer:LoadBalancer").inputs
     boto3.client("elbv2", region_name=region, endpoint_url=endpoint).create_load_balancer(
-        Name=alb.get("name") or f"{names.prefix(SECONDARY)}-alb", Subnets=subnets, SecurityGroups=[group], Tags=_tags(alb, "Key", "Value")
+        Name=alb.get("name") or f"{names.prefix(preview.stack)}-alb", Subnets=subnets, SecurityGroups=[group], Tags=_tags(alb, "Key", "Value")
     )
-    boto3.client("cloudwatch", region_name=region, endpoint_url=endpoint).put_metric_data(  # what RDS emits for a replica
+    return cluster, services, families
+
+
+def build_secondary(plans: dict[str, StackPreview], endpoint: str, region: str, primary_region: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The secondary's DR resources: read replica, its ECS side (build_ecs), and the ReplicaLag RDS emits."""
+    s = plans[SECONDARY]
+    replica = only(s, "aws:rds/instance:Instance", identifier=names.database_identifier(SECONDARY)).inputs
+    boto3.client("rds", region_name=region, endpoint_url=endpoint).create_db_instance_read_replica(
+        DBInstanceIdentifier=replica["identifier"],
+        SourceDBInstanceIdentifier=replica["replicateSourceDb"],
+        DBInstanceClass=replica["instanceClass"],
+        KmsKeyId=replica["kmsKeyId"],
+        SourceRegion=primary_region,
+    )
+    cluster, services, families = build_ecs(s, endpoint, region)
+    boto3.client("cloudwatch", region_name=region, endpoint_url=endpoint).put_metric_data(
         Namespace="AWS/RDS",
         MetricData=[
             {"MetricName": "ReplicaLag", "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": replica["identifier"]}], "Value": 2.0, "Unit": "Seconds"}
