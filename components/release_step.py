@@ -132,6 +132,9 @@ class ReleaseStepsArgs:
     subnet_ids: Sequence[pulumi.Input[str]]
     security_group_ids: Sequence[pulumi.Input[str]]
     databases: Sequence[str]
+    # What a task needs beyond its inputs (NAT routes to pull the image, role policies, security-group
+    # rules of the data tier): a one-off task that fails to start is not retried, a service's task is.
+    ready: Sequence[pulumi.Resource] = ()
     collect_static: bool = True
     timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS
     poll_seconds: float = DEFAULT_POLL_SECONDS
@@ -178,7 +181,7 @@ class ReleaseGate:
         def gate(task_definition: pulumi.CustomResource) -> Sequence[pulumi.Resource]:
             if role == "backend":
                 arn = task_definition.arn  # type: ignore[attr-defined]
-                self.steps = release_steps(self.name, self.args, arn, pulumi.ResourceOptions(depends_on=[task_definition]))
+                self.steps = release_steps(self.name, self.args, arn, pulumi.ResourceOptions(depends_on=[task_definition, *self.args.ready]))
             if self.steps is None:
                 raise RuntimeError(f"{role}: the backend service must be built first (its task definition runs the release steps)")
             return self.steps

@@ -163,6 +163,8 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
         security_group_ids=[regional.app_security_group_id],
         # A read replica is migrated through its primary; a promoted secondary owns its database.
         databases=naming.DATABASE_ALIASES if cfg.is_primary or cfg.disaster_recovery.promoted else (),
+        # Unlike a service, a one-off task is not retried: routes, role policies and data-tier rules first.
+        ready=[regional.network, roles, regional.database, regional.cache, regional.storage],
     )
     release = ReleaseGate(name, steps)
     service_args: dict[str, AppServiceArgs] = {}

@@ -121,3 +121,13 @@ def test_previous_task_definition_revisions_stay_registered_for_rollback() -> No
     families = {r.inputs["family"]: r.inputs.get("skipDestroy") for r in records if r.type == TASK_DEFINITION}
     for role in naming.SERVICE_ROLES:
         assert families[naming.task_family("production", role)] is True, role
+
+
+def test_one_off_tasks_wait_for_routes_role_policies_and_the_database(graph: dict[str, dict[str, Node]]) -> None:
+    """A one-off task that fails to start is not retried (a service's is): on a first `pulumi up`
+    the image pull needs the NAT routes, the task needs its roles' policies and the database."""
+    for stack, nodes in graph.items():
+        first = min(of_type(nodes, MIGRATION) + of_type(nodes, STATIC), key=lambda n: len(n.depends_on))
+        needed = [n for n in nodes.values() if n.type in ("aws:ec2/natGateway:NatGateway", "aws:ec2/route:Route", "aws:rds/instance:Instance")]
+        needed += [n for n in of_type(nodes, "aws:iam/rolePolicy:RolePolicy") if n.name.startswith(f"coko-{stack}-task-roles")]
+        assert needed and {n.urn for n in needed} <= first.depends_on, (stack, [n.name for n in needed if n.urn not in first.depends_on])
