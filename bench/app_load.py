@@ -121,7 +121,13 @@ def gunicorn(wsgi: str, env: dict[str, str]) -> Iterator[str]:
     """Run gunicorn with app/gunicorn.conf.py on a free loopback port; stop it afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="coko-prom-") as prom_dir:
-        proc_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="3", PROMETHEUS_MULTIPROC_DIR=prom_dir)
+        proc_env = {
+            "GUNICORN_WORKERS": "3",
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_LIVENESS_BIND": f"127.0.0.1:{free_port()}",
+            "PROMETHEUS_MULTIPROC_DIR": prom_dir,
+        }
         proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", wsgi, "--config", str(APP / "gunicorn.conf.py")],
             cwd=APP,

@@ -148,3 +148,30 @@ def test_login_opens_a_session_stored_in_auth_db(client: Client) -> None:
     with connections["auth_db"].cursor() as cursor:
         cursor.execute("SELECT count(*) FROM django_session")
         assert cursor.fetchone()[0] == 1
+
+
+def test_search_matches_word_prefixes_in_any_order_and_ignores_punctuation(client: Client, books: list[Book]) -> None:
+    assert [b["title"] for b in client.get("/api/catalog/books/", {"q": "long lett"}).json()["results"]] == ["Une si longue lettre"]
+    assert [b["title"] for b in client.get("/api/catalog/books/", {"q": "kane aventure"}).json()["results"]] == ["L'Aventure ambiguë"]
+    assert client.get("/api/catalog/books/", {"q": "%_&|!:*"}).json()["count"] == 0, "no words, no match, no 500"
+
+
+def test_a_page_past_the_end_answers_the_last_page(client: Client, books: list[Book]) -> None:
+    body = client.get("/api/catalog/books/", {"page_size": 2, "page": 9}).json()
+    assert body["page"] == 3 and body["num_pages"] == 3 and [b["title"] for b in body["results"]] == ["Une si longue lettre"]
+    empty = client.get("/api/catalog/books/", {"q": "zzz", "page": 4}).json()
+    assert empty["count"] == 0 and empty["results"] == [] and empty["page"] == 1
+
+
+def test_progress_write_is_one_upsert_and_updates_in_place(client: Client, books: list[Book]) -> None:
+    user = get_user_model().objects.create_user("ndeye", password="lire-en-paix-2025")
+    client.force_login(user)
+    url = f"/api/reading/progress/{books[0].pk}/"
+    client.put(url, {"percent": 10}, content_type="application/json")  # warms the detail cache
+    reading = connections["reading_db"]
+    with CaptureQueriesContext(reading) as queries, CaptureQueriesContext(connections["catalog_db"]) as catalog:
+        second = client.put(url, {"percent": 55}, content_type="application/json")
+    assert second.status_code == 200 and second.json()["percent"] == 55
+    assert len(queries) == 1 and "ON CONFLICT" in queries[0]["sql"], [q["sql"] for q in queries]
+    assert len(catalog) == 0, "the book check comes from the detail cache"
+    assert ReadingProgress.objects.filter(user_id=user.pk, book_id=books[0].pk).get().percent == 55

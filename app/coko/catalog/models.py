@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+
+#: Text search configuration: "simple" lower-cases and splits words without language
+#: stemming (titles mix French, English, Wolof, Swahili...). Shared by the column and queries.
+SEARCH_CONFIG = "simple"
+#: Fields shown in list responses (also what list queries select).
+SUMMARY_FIELDS = ("id", "title", "author", "language", "published_year")
 
 
 class Book(models.Model):
@@ -18,23 +26,26 @@ class Book(models.Model):
     published_year = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: Title and author as a tsvector, maintained by PostgreSQL, GIN-indexed for search.
+    search = models.GeneratedField(
+        expression=SearchVector("title", "author", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ("title", "id")
-        indexes = (models.Index(fields=["author"], name="catalog_book_author_idx"),)
+        indexes = (
+            models.Index(fields=["author"], name="catalog_book_author_idx"),
+            GinIndex(fields=["search"], name="catalog_book_search_gin"),
+        )
 
     def __str__(self) -> str:
         return f"{self.title} ({self.author})"
 
     def summary(self) -> dict[str, Any]:
         """Fields shown in list responses."""
-        return {
-            "id": self.pk,
-            "title": self.title,
-            "author": self.author,
-            "language": self.language,
-            "published_year": self.published_year,
-        }
+        return {field: getattr(self, field) for field in SUMMARY_FIELDS}
 
     def detail(self) -> dict[str, Any]:
         """Fields shown on the detail page."""

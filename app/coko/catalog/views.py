@@ -8,20 +8,24 @@ floods of them are CloudFront/WAF's job.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
 
 from coko.catalog.cache import Payload, cached
-from coko.catalog.models import Book
+from coko.catalog.models import SEARCH_CONFIG, SUMMARY_FIELDS, Book
 from coko.core.errors import error_response
 from coko.core.guards import allow
 from coko.core.ratelimit import api_rate
+
+WORD = re.compile(r"\w+")
+MAX_SEARCH_WORDS = 8
 
 NOT_FOUND: Payload = (404, error_response(404).content)
 
@@ -38,28 +42,50 @@ def _encode(body: dict[str, Any]) -> Payload:
     return 200, json.dumps(body, ensure_ascii=False).encode()
 
 
+def search_query(text: str) -> SearchQuery | None:
+    """Prefix match on every word typed ("long lett" finds "Une si longue lettre"); None: nothing to search."""
+    words = WORD.findall(text.lower())[:MAX_SEARCH_WORDS]
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
+
+
 def _book_page(query: str, page: int, page_size: int) -> Payload:
+    """One query: the page's rows with the total count beside each (a window count)."""
     books = Book.objects.all()
     if query:
-        books = books.filter(Q(title__icontains=query) | Q(author__icontains=query))
-    paginator = Paginator(books, page_size)
-    current = paginator.get_page(page)
-    return _encode(
-        {
-            "count": paginator.count,
-            "page": current.number,
-            "page_size": page_size,
-            "num_pages": paginator.num_pages,
-            "has_next": current.has_next(),
-            "has_previous": current.has_previous(),
-            "results": [book.summary() for book in current.object_list],
-        }
-    )
+        tsquery = search_query(query)
+        books = books.filter(search=tsquery) if tsquery is not None else books.none()
+    rows = list(books.annotate(total=Window(Count("*"))).values(*SUMMARY_FIELDS, "total")[(page - 1) * page_size : page * page_size])
+    count = rows[0]["total"] if rows else (books.count() if page > 1 else 0)
+    num_pages = max(1, -(-count // page_size))
+    if not rows and page > num_pages:  # past the end: the last page, as Paginator.get_page did
+        return _book_page(query, num_pages, page_size) if count else _encode(_page_body([], 0, 1, page_size))
+    return _encode(_page_body(rows, count, page, page_size))
+
+
+def _page_body(rows: list[dict[str, Any]], count: int, page: int, page_size: int) -> dict[str, Any]:
+    num_pages = max(1, -(-count // page_size))
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "num_pages": num_pages,
+        "has_next": page < num_pages,
+        "has_previous": page > 1,
+        "results": [{field: row[field] for field in SUMMARY_FIELDS} for row in rows],
+    }
 
 
 def _book_detail(book_id: int) -> Payload:
-    book = Book.objects.filter(pk=book_id).first()
+    book = Book.objects.defer("search").filter(pk=book_id).first()
     return _encode(book.detail()) if book else NOT_FOUND
+
+
+def book_exists(book_id: int) -> bool:
+    """Through the detail cache: progress writes check the book with a Redis GET, not a query."""
+    payload = cached("detail", (book_id,), lambda: _book_detail(book_id))
+    return payload is not None and payload[0] == 200
 
 
 def _limited(request: HttpRequest, compute: Callable[[], Payload]) -> Callable[[], Payload | None]:

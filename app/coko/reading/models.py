@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import connections, models, router
 
 
 class ReadingProgress(models.Model):
@@ -26,6 +26,26 @@ class ReadingProgress(models.Model):
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="reading_progress_percent_lte_100"),
         )
         ordering = ("-updated_at", "id")
+
+    @classmethod
+    def upsert(cls, user_id: int, book_id: int, percent: int) -> ReadingProgress:
+        """Set one user's progress on one book in ONE statement (autocommit, no transaction).
+
+        update_or_create takes a transaction, a SELECT ... FOR UPDATE and an UPDATE (four round
+        trips, and two concurrent first writes race on the unique constraint); bulk_create's
+        ON CONFLICT still wraps itself in BEGIN/COMMIT. This is one round trip.
+        """
+        table = cls._meta.db_table
+        alias = router.db_for_write(cls)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(
+                f'INSERT INTO "{table}" (user_id, book_id, percent, updated_at) VALUES (%s, %s, %s, now()) '
+                "ON CONFLICT (user_id, book_id) DO UPDATE SET percent = EXCLUDED.percent, updated_at = EXCLUDED.updated_at "
+                "RETURNING id, updated_at",
+                [user_id, book_id, percent],
+            )
+            pk, updated_at = cursor.fetchone()
+        return cls(pk=pk, user_id=user_id, book_id=book_id, percent=percent, updated_at=updated_at)
 
     def as_json(self) -> dict[str, Any]:
         return {"book_id": self.book_id, "percent": self.percent, "updated_at": self.updated_at.isoformat()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django_ratelimit.decorators import ratelimit
 
-from coko.catalog.models import Book
+from coko.catalog.views import book_exists
 from coko.core.errors import ApiError
 from coko.core.guards import allow, json_object
 from coko.core.ratelimit import api_rate
@@ -45,7 +45,6 @@ def progress_detail(request: HttpRequest, book_id: int) -> JsonResponse:
             return JsonResponse({"book_id": book_id, "percent": 0, "updated_at": None})
         return JsonResponse(entry.as_json())
     percent = _parse_percent(request)
-    if not Book.objects.filter(pk=book_id).exists():
+    if not book_exists(book_id):
         raise ApiError(404, "Unknown book.")
-    entry, _ = ReadingProgress.objects.update_or_create(user_id=user_id, book_id=book_id, defaults={"percent": percent})
-    return JsonResponse(entry.as_json())
+    return JsonResponse(ReadingProgress.upsert(user_id, book_id, percent).as_json())

