@@ -62,9 +62,26 @@ def _parent(resource: Any) -> str | None:
     return getattr(opts, "parent", None) if opts is not None else None
 
 
-def to_resource(type_: str, props: Any, urn: str, name: str, provider: Any, parent: str | None) -> Resource:
+def options(opts: Any, provider: Any) -> dict[str, Any]:
+    """CrossGuard's PolicyResourceOptions in the preview JSON's shape. It carries no retainOnDelete
+    and no declared dependsOn, so those are UNKNOWN here (rules skip them)."""
+    if opts is None:
+        return {}
+    return {
+        "protect": bool(getattr(opts, "protect", False)),
+        "retainOnDelete": UNKNOWN,
+        "deleteBeforeReplace": bool(getattr(opts, "delete_before_replace", False)),
+        "ignoreChanges": sorted(getattr(opts, "ignore_changes", None) or []),
+        "dependsOn": UNKNOWN,
+        "provider": str(provider.urn) if provider is not None and getattr(provider, "urn", None) else None,
+    }
+
+
+def to_resource(type_: str, props: Any, urn: str, name: str, provider: Any, parent: str | None, opts: Any = None, property_dependencies: Any = None) -> Resource:
     inputs = plain(props)
-    return Resource(type_, name, urn, _region(inputs, provider) if type_.startswith("aws:") else None, inputs, parent, secrets_marked=False)
+    region = _region(inputs, provider) if type_.startswith("aws:") else None
+    dependencies = {key: [str(d.urn) for d in deps] for key, deps in (property_dependencies or {}).items() if deps}
+    return Resource(type_, name, urn, region, inputs, parent, secrets_marked=False, options=options(opts, provider), dependencies=dependencies)
 
 
 def _exempt(exemptions: list[Exemption], rule_id: str, urn: str, name: str) -> bool:
@@ -76,7 +93,7 @@ def _resource_validator(rule: Rule, exemptions: list[Exemption]) -> Callable[[Re
     def validate(args: ResourceValidationArgs, report_violation: Callable[..., None]) -> None:
         if not rule.applies(args.resource_type) or _exempt(exemptions, rule.id, args.urn, args.name):
             return
-        resource = to_resource(args.resource_type, args.props, args.urn, args.name, args.provider, _parent(args))
+        resource = to_resource(args.resource_type, args.props, args.urn, args.name, args.provider, _parent(args), args.opts)
         for message in rule.evaluate(resource):
             report_violation(f"{args.name}: {message}. {rule.remediation}", None)
 
@@ -85,7 +102,11 @@ def _resource_validator(rule: Rule, exemptions: list[Exemption]) -> Callable[[Re
 
 def _stack_validator(rule: Rule, exemptions: list[Exemption]) -> Callable[[StackValidationArgs, Callable[..., None]], None]:
     def validate(args: StackValidationArgs, report_violation: Callable[..., None]) -> None:
-        resources = [to_resource(r.resource_type, r.props, r.urn, r.name, r.provider, _parent(r)) for r in args.resources if isinstance(r, PolicyResource)]
+        resources = [
+            to_resource(r.resource_type, r.props, r.urn, r.name, r.provider, _parent(r), r.opts, r.property_dependencies)
+            for r in args.resources
+            if isinstance(r, PolicyResource)
+        ]
         stack = resources[0].stack if resources else os.environ.get("PULUMI_STACK", "")
         names = {r.urn: r.name for r in resources}
         for violation in rule.evaluate_stack(StackView(stack, tuple(resources))):

@@ -12,16 +12,12 @@ from typing import Any, cast
 
 from .exemptions import Exemption
 from .framework import ENFORCEMENTS, Enforcement, Resource, Rule, StackView
+from .problems import PackInputError
 
 PREVIEW_VERSION = 1
 
 
-class PolicyConfigError(Exception):
-    """Bad --config / plan input; ``problems`` has one line per mistake."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+PolicyConfigError = PackInputError  # bad --config / plan input (one class for every input error)
 
 
 @dataclass(frozen=True)
@@ -154,8 +150,19 @@ def stacks_from_preview(document: Any) -> list[StackView]:
             if missing or not isinstance(r.get("inputs", {}), Mapping):
                 problems.append(f"{label}: needs string {', '.join(missing) or 'urn/type/name'} and an `inputs` object")
                 continue
-            region = r.get("region")
-            resources.append(Resource(r["type"], r["name"], r["urn"], region if isinstance(region, str) else None, r.get("inputs") or {}, r.get("parent")))
+            region, options, dependencies = r.get("region"), r.get("options"), r.get("dependencies")
+            resources.append(
+                Resource(
+                    r["type"],
+                    r["name"],
+                    r["urn"],
+                    region if isinstance(region, str) else None,
+                    r.get("inputs") or {},
+                    r.get("parent"),
+                    options=options if isinstance(options, Mapping) else {},  # absent in plans saved before options existed
+                    dependencies=dependencies if isinstance(dependencies, Mapping) else {},
+                )
+            )
         views.append(StackView(stack["stack"], tuple(resources)))
     if problems:
         raise PolicyConfigError(problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else []))

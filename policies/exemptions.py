@@ -14,18 +14,14 @@ from typing import Any
 import yaml
 
 from .framework import StackView
+from .problems import PackInputError
 
 DEFAULT_FILE = Path(__file__).with_name("exemptions.yaml")
 MIN_REASON = 20
 FIELDS = {"rule", "stack", "resource", "reason", "approved_by"}
 
 
-class ExemptionError(Exception):
-    """The exemptions file is unusable; ``problems`` has one line per mistake."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+ExemptionError = PackInputError  # the exemptions file is unusable
 
 
 @dataclass(frozen=True)

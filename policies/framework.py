@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 # Placeholders written by the offline preview (coko_cli/offline/runner.py) and mirrored here so
 # the pack does not depend on the CLI. CrossGuard hands unknowns to Python policies as None/absent
@@ -70,6 +70,11 @@ class Resource:
     # False under CrossGuard, which hands Python policies secrets decrypted: rules that look
     # for "[secret]" redaction (a secret in a plain field) can only judge the offline preview.
     secrets_marked: bool = True
+    # Resource options (protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, dependsOn,
+    # provider, importId); an option a source cannot see is UNKNOWN, an absent one None/missing.
+    options: Mapping[str, Any] = field(default_factory=dict)
+    # Input key -> URNs it depends on (values known only after those resources are created).
+    dependencies: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def stack(self) -> str:
@@ -79,6 +84,10 @@ class Resource:
 
     def get(self, path: str, default: Any = None) -> Any:
         return get(self.inputs, path, default)
+
+    def option(self, name: str) -> Any:
+        """A resource option (``protect``, ``retainOnDelete``...); None when not set."""
+        return self.options.get(name)
 
     @property
     def tags(self) -> Mapping[str, Any]:
@@ -154,6 +163,9 @@ def _register(rule: Rule) -> None:
     REGISTRY[rule.id] = rule
 
 
+CheckFn = TypeVar("CheckFn", ResourceCheck, StackCheck)
+
+
 def rule(
     id: str,
     *,
@@ -164,32 +176,20 @@ def rule(
     remediation: str,
     enforcement: Enforcement = "mandatory",
     unknowns: str | None = None,
-) -> Callable[[ResourceCheck], ResourceCheck]:
-    """Register a per-resource rule; the function returns one message per problem (empty = pass)."""
+    stack: bool = False,
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a per-resource rule (the function returns one message per problem, empty = pass),
+    or with ``stack=True`` a stack rule (the function returns (urn, message) pairs)."""
 
-    def decorate(fn: ResourceCheck) -> ResourceCheck:
-        found = Rule(id, title, severity, enforcement, anchor, remediation, tuple(types), check=fn, module=fn.__module__)
+    def decorate(fn: CheckFn) -> CheckFn:
+        check = {"stack_check": fn} if stack else {"check": fn}
+        found = Rule(id, title, severity, enforcement, anchor, remediation, tuple(types), module=fn.__module__, **check)  # type: ignore[arg-type]
         _register(replace(found, unknowns=unknowns) if unknowns else found)
         return fn
 
     return decorate
 
 
-def stack_rule(
-    id: str,
-    *,
-    title: str,
-    severity: Severity,
-    anchor: str,
-    remediation: str,
-    enforcement: Enforcement = "mandatory",
-    unknowns: str | None = None,
-) -> Callable[[StackCheck], StackCheck]:
-    """Register a stack rule; the function returns (urn, message) pairs."""
-
-    def decorate(fn: StackCheck) -> StackCheck:
-        found = Rule(id, title, severity, enforcement, anchor, remediation, stack_check=fn, module=fn.__module__)
-        _register(replace(found, unknowns=unknowns) if unknowns else found)
-        return fn
-
-    return decorate
+def stack_rule(id: str, **meta: Any) -> Callable[[StackCheck], StackCheck]:
+    """Register a stack rule: same metadata as ``rule`` without ``types``."""
+    return rule(id, types=(), stack=True, **meta)

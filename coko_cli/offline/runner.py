@@ -9,10 +9,15 @@ replaced by placeholders that stay marked secret, invokes and resource outputs c
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import importlib
 import json
 import logging
+import multiprocessing
+import os
 import runpy
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -32,8 +37,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from coko_cli.offline import mocks
 from coko_contract.names import PROJECT
-from stacks.config import StackConfig
-from stacks.config_source import load_stack_file, project_root, read_stack_file
+from stacks.config_source import AnyStackConfig, ConfigError, load_stack_file, project_root, read_stack_file
 
 Mode = Literal["preview", "up"]
 SECRET = "[secret]"
@@ -60,9 +64,21 @@ class ResourceRecord:
     custom: bool
     inputs: dict[str, Any]
     outputs: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    dependencies: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent, "region": self.region, "custom": self.custom, "inputs": self.inputs}
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "region": self.region,
+            "custom": self.custom,
+            "inputs": self.inputs,
+            "options": self.options,
+            "dependencies": self.dependencies,
+        }
 
 
 @dataclass
@@ -132,6 +148,36 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _optional_bool(request: Any, name: str) -> bool | None:
+    """Unset (None) and False differ for protect/retainOnDelete: unset inherits from the parent."""
+    try:
+        return bool(getattr(request, name)) if request.HasField(name) else None
+    except ValueError:  # a ReadResource request has no such field
+        return None
+
+
+def resource_options(request: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The resource options the engine receives, and which input keys depend on which URNs.
+
+    ``dependsOn`` is what the program declared: the request's ``dependencies`` minus those
+    implied by inputs (``propertyDependencies``). ``provider`` is the provider's URN.
+    """
+    by_key = {key: sorted(deps.urns) for key, deps in getattr(request, "propertyDependencies", {}).items()}
+    implied = {urn for urns in by_key.values() for urn in urns}
+    provider = str(getattr(request, "provider", "") or "")
+    options = {
+        "protect": _optional_bool(request, "protect"),
+        "retainOnDelete": _optional_bool(request, "retainOnDelete"),
+        "deleteBeforeReplace": bool(getattr(request, "deleteBeforeReplace", False)),
+        "ignoreChanges": sorted(getattr(request, "ignoreChanges", [])),
+        "replaceOnChanges": sorted(getattr(request, "replaceOnChanges", [])),
+        "dependsOn": sorted(set(getattr(request, "dependencies", [])) - implied),
+        "provider": provider.rsplit("::", 1)[0] if provider else None,
+        "importId": str(getattr(request, "importId", "") or "") or None,
+    }
+    return options, {key: urns for key, urns in by_key.items() if urns}
+
+
 class _OfflineMocks(Mocks):
     def __init__(self, run: _Run) -> None:
         self.run = run
@@ -168,7 +214,7 @@ class _OfflineMonitor(MockMonitor):
 class _Run:
     """State of one stack's run; new_resource answers from here."""
 
-    def __init__(self, cfg: StackConfig, mode: Mode, references: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, cfg: AnyStackConfig, mode: Mode, references: dict[str, dict[str, Any]]) -> None:
         self.cfg = cfg
         self.region = cfg.region
         self.mode = mode
@@ -201,6 +247,7 @@ class _Run:
         region = self._region(args.typ, inputs, args.provider or "")
         leaks: list[str] = []
         record = ResourceRecord(urn, args.typ, args.name, parent, region, bool(args.custom) or args.resource_id is not None, _clean(wire, False, leaks, ""))
+        record.options, record.dependencies = resource_options(request)
         if args.typ == "pulumi:pulumi:StackReference":
             rid, outputs = self._stack_reference(args)
         elif not record.custom:
@@ -326,25 +373,75 @@ def run_stack(stack: str, mode: Mode, references: dict[str, dict[str, Any]] | No
     return StackPreview(stack, cfg.region, mode, records, outputs, run.leaks, seconds, raw_outputs=_plain(run.stack_outputs))
 
 
+def _job(stack: str, mode: Mode, references: dict[str, dict[str, Any]], root: Path | None) -> tuple[str, Any]:
+    """One stack run in a forked worker; errors come back as data (ConfigError does not unpickle)."""
+    try:
+        return "ok", run_stack(stack, mode, references, root)
+    except ConfigError as exc:
+        return "config", exc.problems
+    except PreviewError as exc:
+        return "preview", str(exc)
+    except Exception as exc:  # the worker must answer, whatever happened
+        return "preview", f"stack {stack} ({mode}): {type(exc).__name__}: {exc}"
+
+
+def _workers(jobs: int) -> int:
+    """Forked workers for a level of independent runs: COKO_PREVIEW_JOBS, else one per core."""
+    if jobs < 2 or not hasattr(os, "fork"):
+        return 1
+    wanted = os.environ.get("COKO_PREVIEW_JOBS")
+    limit = int(wanted) if wanted and wanted.isdigit() else (os.cpu_count() or 1)
+    return max(1, min(jobs, limit))
+
+
+def _run_level(level: list[tuple[str, Mode]], references: dict[str, dict[str, Any]], root: Path | None) -> list[StackPreview]:
+    """Runs that do not depend on each other, in forked workers when there are cores for them.
+
+    The parent has already imported the program's modules (``_preload``), so each worker starts
+    warm; results come back pickled. One core, or COKO_PREVIEW_JOBS=1: in this process.
+    """
+    workers = _workers(len(level))
+    if workers == 1:
+        return [run_stack(stack, mode, references, root) for stack, mode in level]
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        answers = list(pool.map(_job, *zip(*[(stack, mode, references, root) for stack, mode in level], strict=True)))
+    results = []
+    for kind, payload in answers:
+        if kind == "config":
+            raise ConfigError(payload)
+        if kind == "preview":
+            raise PreviewError(payload)
+        results.append(payload)
+    return results
+
+
+def _preload(root: Path | None) -> None:
+    """Import what ``__main__.py`` imports (stacks.program and, through it, the components and
+    the provider SDK modules) before forking, so workers share one warm import."""
+    root = root or project_root()
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    importlib.import_module("stacks.program")
+
+
 def run_stacks(stacks: list[str], mode: Mode, root: Path | None = None) -> list[StackPreview]:
-    """Primary stacks first: a secondary's StackReference is answered from the primary's up-mode outputs."""
+    """Primary stacks first: a secondary's StackReference is answered from the primary's up-mode outputs.
+
+    Level 1 runs every primary (and, for a secondary whose primary is not run in up mode, that
+    primary in up mode too); level 2 runs the secondaries. Runs within a level are independent.
+    """
     configs = {s: load_stack_file(s, root) for s in stacks}
-    order = sorted(stacks, key=lambda s: configs[s].role != "primary")
-    references: dict[str, dict[str, Any]] = {}
-    results: dict[str, StackPreview] = {}
-    for stack in order:
-        cfg = configs[stack]
-        if cfg.primary_stack:
-            target = cfg.primary_stack.split("/")[-1]
-            if target not in references:
-                primary = results.get(target)
-                if primary is None or primary.mode != "up":
-                    primary = run_stack(target, "up", root=root)
-                references[target] = primary.raw_outputs
-        results[stack] = run_stack(stack, mode, references, root)
-        if results[stack].mode == "up":
-            references[stack] = results[stack].raw_outputs
-    return [results[s] for s in stacks]
+    first: list[tuple[str, Mode]] = [(s, mode) for s in stacks if not configs[s].primary_stack]
+    second: list[tuple[str, Mode]] = [(s, mode) for s in stacks if configs[s].primary_stack]
+    targets = {configs[s].primary_stack.split("/")[-1] for s, _ in second}  # type: ignore[union-attr]
+    first += [(t, "up") for t in sorted(targets) if (t, "up") not in first]
+    if len(first) + len(second) > 1 and _workers(len(first)) > 1:
+        _preload(root)
+    results: dict[tuple[str, Mode], StackPreview] = dict(zip(first, _run_level(first, {}, root), strict=True))
+    references = {stack: preview.raw_outputs for (stack, run_mode), preview in results.items() if run_mode == "up"}
+    results.update(zip(second, _run_level(second, references, root), strict=True))
+    return [results[(s, mode)] for s in stacks]
 
 
 def known_stacks(root: Path | None = None) -> list[str]:
