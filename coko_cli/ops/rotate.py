@@ -55,9 +55,15 @@ def regions(config: StackConfig) -> list[tuple[str, str]]:
 
 def current_version(sm: Any, secret: str) -> tuple[str, datetime]:
     """(version id, creation time) of AWSCURRENT: the time of the previous rotation (or creation)."""
+    versions: list[dict[str, Any]] = []
+    token: dict[str, str] = {}
     with aws_errors():
-        pages = sm.get_paginator("list_secret_versions").paginate(SecretId=secret)
-        versions = [v for page in pages for v in page["Versions"]]
+        while True:
+            page = sm.list_secret_version_ids(SecretId=secret, MaxResults=100, **token)
+            versions += page["Versions"]
+            if not page.get("NextToken"):
+                break
+            token = {"NextToken": page["NextToken"]}
     for version in versions:
         if "AWSCURRENT" in (version.get("VersionStages") or []):
             return str(version["VersionId"]), version["CreatedDate"]
