@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-import yaml
 
 from coko_cli.offline.runner import StackPreview, run_stack, run_stacks
-from stacks.config_source import PROJECT_ROOT
 from tests.conftest import STACKS, of_type, one
+from tests.variants import project_variant
 
 RECORD = "aws:route53/record:Record"
 VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
@@ -20,16 +19,7 @@ ZONE = "Z0123456789ABCDEFGHIJ"
 @pytest.fixture(scope="module")
 def zoned_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project whose stack files set coko:domain.hostedZoneId."""
-    root = tmp_path_factory.mktemp("zoned")
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_ROOT / name, root / name)
-    for name in ("stacks", "components", "app", "coko_cli"):
-        (root / name).symlink_to(PROJECT_ROOT / name)
-    for stack in STACKS:
-        data = yaml.safe_load((PROJECT_ROOT / f"Pulumi.{stack}.yaml").read_text())
-        data["config"]["coko:domain"]["hostedZoneId"] = ZONE
-        (root / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(data))
-    return root
+    return project_variant(tmp_path_factory.mktemp("zoned"), lambda _stack, config: config["coko:domain"].update(hostedZoneId=ZONE))
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +68,34 @@ def test_with_a_zone_public_names_alias_cloudfront_and_origin_aliases_the_alb(zo
     alb = one(preview, "aws:lb/loadBalancer:LoadBalancer").outputs
     assert aliases[("origin.api.coko.africa", "A")] == {"name": alb["dnsName"], "zoneId": alb["zoneId"], "evaluateTargetHealth": True}
     capetown = {r.inputs["name"] for r in of_type(zoned["capetown"], RECORD) if r.inputs.get("aliases")}
-    assert capetown == {"api-za.coko.africa", "origin.api-za.coko.africa"}  # the apex belongs to the primary
+    # The apex belongs to the primary; Cape Town holds the SECONDARY record of the primary's origin.
+    assert capetown == {"api-za.coko.africa", "origin.api-za.coko.africa", "origin.api.coko.africa"}
+
+
+def test_with_a_zone_the_api_origin_is_a_failover_pair_guarded_by_a_health_check_on_paris(zoned: dict[str, StackPreview]) -> None:
+    """Writes can't use CloudFront origin groups, so the API origin name fails over in Route 53."""
+    records = {stack: [r for r in of_type(zoned[stack], RECORD) if r.inputs["name"] == "origin.api.coko.africa"] for stack in STACKS}
+    primary, secondary = (one_of(records[stack]) for stack in STACKS)
+    assert primary.inputs["failoverRoutingPolicies"] == [{"type": "PRIMARY"}] and primary.inputs["setIdentifier"] == "coko-production"
+    assert secondary.inputs["failoverRoutingPolicies"] == [{"type": "SECONDARY"}] and secondary.inputs["setIdentifier"] == "coko-capetown"
+    assert secondary.inputs["aliases"][0]["name"] == one(zoned["capetown"], "aws:lb/loadBalancer:LoadBalancer").outputs["dnsName"]
+    check = one(zoned["production"], "aws:route53/healthCheck:HealthCheck")
+    assert primary.inputs["healthCheckId"] == check.outputs["id"]
+    assert "healthCheckId" not in secondary.inputs
+    # Paris gone = its alarm stops reporting = insufficient data, which must count as unhealthy.
+    assert check.inputs["type"] == "CLOUDWATCH_METRIC" and check.inputs["insufficientDataHealthStatus"] == "Unhealthy"
+    assert check.inputs["cloudwatchAlarmRegion"] == "eu-west-3"
+    alarm = one(zoned["production"], "aws:cloudwatch/metricAlarm:MetricAlarm", "healthy-hosts")
+    assert check.inputs["cloudwatchAlarmName"] == alarm.inputs["name"]
+    assert check.inputs["tags"]["Name"] == "coko-production-api-origin"
+    # Cape Town's ALB carries a certificate for the name it takes over.
+    origin_cert = one(zoned["capetown"], "aws:acm/certificate:Certificate", "-origin")
+    assert {"origin.api.coko.africa", "api.coko.africa"} <= {origin_cert.inputs["domainName"], *origin_cert.inputs["subjectAlternativeNames"]}
+
+
+def one_of(records: list[Any]) -> Any:
+    assert len(records) == 1, [r.name for r in records]
+    return records[0]
 
 
 def test_with_a_zone_the_preview_mode_runs_too(zoned_root: Path) -> None:
