@@ -116,7 +116,7 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(port=0, verbose=False)
     server.start()
-    host, port = server.get_host_and_port()
+    _host, port = server.get_host_and_port()
     endpoint = f"http://127.0.0.1:{port}"
     for key in [k for k in os.environ if k.startswith("AWS_")]:
         del os.environ[key]
