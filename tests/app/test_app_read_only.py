@@ -105,3 +105,21 @@ def test_sign_in_still_works_with_sessions_in_redis_and_writes_nothing(client: C
     assert response.status_code == 200 and response.json()["authenticated"] is True
     assert not [sql for sql in seen if sql.lstrip().upper().startswith(WRITE_VERBS)], seen
     assert get_user_model().objects.get(username="coumba").last_login is None
+
+
+LAST_LOGIN_PROBE = """
+import django
+django.setup()
+from django.contrib.auth.signals import user_logged_in
+print(any(entry[0][0] == "update_last_login" for entry in user_logged_in.receivers))
+"""
+
+
+@pytest.mark.parametrize(("read_only", "connected"), [("true", "False"), ("", "True")])
+def test_production_stops_writing_last_login_only_in_read_only_mode(read_only: str, connected: str) -> None:
+    from conftest import run_manage
+    from test_app_production_settings import contract_env
+
+    result = run_manage(["shell", "-c", LAST_LOGIN_PROBE], contract_env(DATABASE_READ_ONLY=read_only))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == connected
