@@ -128,7 +128,7 @@ for n in range({sessions}):
     user, _ = User.objects.get_or_create(username=f"bench-reader-{{n}}", defaults={{"password": password}})
     session = store()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "coko.core.auth_backend.CachedModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     sessions.append({{"sid": session.session_key, "csrf": secrets.token_hex(16), "books": rng.sample(ids, {per_reader})}})

@@ -175,3 +175,16 @@ def test_progress_write_is_one_upsert_and_updates_in_place(client: Client, books
     assert len(queries) == 1 and "ON CONFLICT" in queries[0]["sql"], [q["sql"] for q in queries]
     assert len(catalog) == 0, "the book check comes from the detail cache"
     assert ReadingProgress.objects.filter(user_id=user.pk, book_id=books[0].pk).get().percent == 55
+
+
+def test_signed_in_requests_read_the_user_from_redis_and_a_password_change_ends_old_sessions(client: Client) -> None:
+    user = get_user_model().objects.create_user("khady", password="lire-en-paix-2025")
+    response = client.post("/api/auth/login/", {"username": "khady", "password": "lire-en-paix-2025"}, content_type="application/json")
+    assert response.status_code == 200
+    client.get("/api/reading/progress/")  # caches the user
+    with CaptureQueriesContext(connections["auth_db"]) as auth_queries:
+        assert client.get("/api/reading/progress/").status_code == 200
+    assert len(auth_queries) == 0, "session and user both come from Redis"
+    user.set_password("un-autre-mot-de-passe")
+    user.save()
+    assert client.get("/api/reading/progress/").status_code == 401, "the old session no longer matches the password hash"

@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from coko.core.auth_backend import connect_invalidation
+
+        connect_invalidation()
+
         if settings.DATABASE_READ_ONLY:
             # Signing in on a read replica must not write last_login (sessions live in Redis).
             from django.contrib.auth.models import update_last_login

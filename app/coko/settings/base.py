@@ -138,7 +138,13 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # and the API login alike (both go through authenticate()). Counters live in Redis, so the
 # secondary region's read-only database is never written; sign-in is refused while Redis is
 # down. https://django-axes.readthedocs.io/en/latest/4_configuration.html
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# CachedModelBackend serves the per-request user lookup from Redis (coko.core.auth_backend);
+# ModelBackend stays listed so sessions opened before it keep working.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "coko.core.auth_backend.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_CACHE = "default"
 AXES_FAILURE_LIMIT = 5
