@@ -43,12 +43,15 @@ export default defineConfig({
       timeout: 180_000,
       reuseExistingServer: false,
       stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     },
     {
       command: "node scripts/serve-standalone.mjs",
       url: `http://127.0.0.1:${WEB_PORT}/api/health`,
       timeout: 60_000,
       reuseExistingServer: false,
+      // SIGTERM, not Playwright's default SIGKILL: the script then removes its temporary copy.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
       env: {
         PORT: String(WEB_PORT),
         NEXT_PUBLIC_API_URL: `http://127.0.0.1:${API_PORT}`,

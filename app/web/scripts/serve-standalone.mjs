@@ -8,7 +8,9 @@
  *   node scripts/serve-standalone.mjs            # after `npm run build`
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,8 +27,26 @@ if (existsSync(path.join(root, "public"))) cpSync(path.join(root, "public"), pat
 
 const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", HOSTNAME: process.env.HOSTNAME_BIND ?? "127.0.0.1" };
 const asRoot = process.getuid?.() === 0;
+// As root: a root-owned copy in a world-readable temporary folder (the checkout may sit
+// under a folder `nobody` cannot enter), like the image's /app. Removed on exit.
+const serveDir = asRoot ? mkdtempSync(path.join(tmpdir(), "coko-web-")) : standalone;
+const cleanUp = () => asRoot && rmSync(serveDir, { recursive: true, force: true });
+let child;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (child) return void child.kill(signal);
+    cleanUp();
+    process.exit(1);
+  });
+}
+if (asRoot) {
+  chmodSync(serveDir, 0o755);
+  await cp(standalone, serveDir, { recursive: true });
+}
 const command = asRoot ? "setpriv" : process.execPath;
 const args = asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "server.js"] : ["server.js"];
-const child = spawn(command, args, { cwd: standalone, env, stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+child = spawn(command, args, { cwd: serveDir, env, stdio: "inherit" });
+child.on("exit", (code, signal) => {
+  cleanUp();
+  process.exit(code ?? (signal ? 1 : 0));
+});
