@@ -7,7 +7,7 @@ the Pulumi engine apply enforcement levels.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from .exemptions import Exemption
@@ -101,7 +101,8 @@ def evaluate(stacks: list[StackView], rules: list[Rule], levels: Mapping[str, En
     """Run every enabled rule over every stack; exempted findings are kept apart, not dropped."""
     report = Report([s.name for s in stacks], rules, dict(levels))
     used: list[Exemption] = []
-    for stack in stacks:
+    for checked in stacks:
+        stack = replace(checked, peers=tuple(s for s in stacks if s is not checked))
         by_urn = {r.urn: r for r in stack.resources}
         for rule in rules:
             level = levels.get(rule.id, rule.enforcement)

@@ -101,6 +101,9 @@ class StackView:
 
     name: str
     resources: tuple[Resource, ...]
+    # The other stacks checked in the same run (`coko check` of several stacks), for rules about
+    # cross-stack references such as a replica's source; empty under CrossGuard.
+    peers: tuple[StackView, ...] = field(default=(), compare=False, repr=False)
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]

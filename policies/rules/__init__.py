@@ -3,9 +3,29 @@
 from __future__ import annotations
 
 from ..framework import REGISTRY, Rule
-from . import alb, cloudfront, data, digitalocean, do_deployability, ecr, ecs, elasticache, governance, iam, network, opensearch, rds, s3, waf
+from . import (
+    alb,
+    cloudfront,
+    data,
+    deploy_combos,
+    deploy_names,
+    deploy_values,
+    digitalocean,
+    do_deployability,
+    ecr,
+    ecs,
+    elasticache,
+    governance,
+    iam,
+    lifecycle,
+    network,
+    opensearch,
+    rds,
+    s3,
+    waf,
+)
 
-MODULES = (rds, elasticache, opensearch, ecs, ecr, alb, cloudfront, waf, s3, network, data, iam, governance, digitalocean, do_deployability)
+MODULES = (rds, elasticache, opensearch, ecs, ecr, alb, cloudfront, waf, s3, network, data, iam, governance, digitalocean, do_deployability, deploy_names, deploy_values, deploy_combos, lifecycle)
 
 
 def all_rules() -> list[Rule]:

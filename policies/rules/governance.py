@@ -31,6 +31,10 @@ def _edge(r: Resource) -> bool:
     if r.type == "aws:cloudwatch/logGroup:LogGroup":
         name = r.get("name")
         return isinstance(name, str) and name.startswith("aws-waf-logs-")
+    if r.type.startswith(("aws:kms/key:", "aws:kms/alias:")):
+        return "edge" in r.name  # the key that encrypts the us-east-1 WAF log group (COKO-LOG-003)
+    if r.type.startswith("aws:s3/"):
+        return "cdn-logs" in r.name  # CloudFront logs cannot go to an opt-in Region (COKO-DEPLOY-030)
     return r.type in EDGE_TYPES
 
 
@@ -60,7 +64,7 @@ def required_tags(r: Resource) -> list[str]:
     title="Resources live in eu-west-3 or af-south-1 (us-east-1 only for CloudFront's edge resources)",
     severity="high",
     anchor="design §6 allowed regions; seed 'Stratégie Multi-Région'",
-    remediation='Remove region= overrides; only ACM certificates for CloudFront, CLOUDFRONT WAF ACLs and their logging use region="us-east-1".',
+    remediation='Remove region= overrides; only ACM certificates for CloudFront, CLOUDFRONT WAF ACLs, their logging and its edge KMS key, and the CloudFront log bucket use region="us-east-1".',
     unknowns="Resources without a region (components, non-AWS) and unknown regions are skipped.",
 )
 def allowed_region(r: Resource) -> list[str]:

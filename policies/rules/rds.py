@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..framework import Resource, as_list, number, rule, unknown
+from ..framework import SECRET, Resource, as_list, number, rule, unknown
 from ._util import is_false, truthy
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -89,20 +89,20 @@ def deletion_protection(r: Resource) -> list[str]:
 @rule(
     "COKO-RDS-006",
     types=[INSTANCE],
-    title="The master password is managed by RDS in Secrets Manager, never passed in",
+    title="The master password is RDS-managed or a generated Pulumi secret, never a plain value",
     severity="high",
-    anchor="cdk-nag AwsSolutions-SMG4; terraform-aws-modules/rds manage_master_user_password",
-    remediation="Set manage_master_user_password=True with master_user_secret_kms_key_id, and drop password.",
+    anchor="cdk-nag AwsSolutions-SMG4; terraform-aws-modules/rds manage_master_user_password; AWS RDS docs (no cross-Region replica of a source with an RDS-managed password, design §8)",
+    remediation="Set manage_master_user_password=True, or (for a replicated source) pass a pulumi_random.RandomPassword result, which stays a Pulumi secret.",
+    unknowns="A password redacted as [secret], unknown at preview, or computed from another resource (RandomPassword) passes; under CrossGuard, which decrypts secrets, any password passes.",
 )
 def managed_password(r: Resource) -> list[str]:
     if _replica(r):
         return []
-    problems = []
-    if r.get("password") is not None:
-        problems.append("password is set in the program")
-    if is_false(r.get("manageMasterUserPassword")):
-        problems.append("manageMasterUserPassword is not true")
-    return problems
+    password = r.get("password")
+    if password is None:
+        return ["manageMasterUserPassword is not true and no generated password is set"] if is_false(r.get("manageMasterUserPassword")) else []
+    generated = unknown(password) or password == SECRET or bool(r.dependencies.get("password")) or not r.secrets_marked
+    return [] if generated else ["password is a plain value in the program"]
 
 
 @rule(

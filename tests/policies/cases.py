@@ -89,7 +89,7 @@ CASES: dict[str, Case] = {
     "COKO-RDS-003": Case(res(RDS, {"multiAz": True, "tags": TAGS}), res(RDS, {"multiAz": False, "tags": TAGS})),
     "COKO-RDS-004": Case(res(RDS, {"backupRetentionPeriod": 7}), res(RDS, {"backupRetentionPeriod": 1})),
     "COKO-RDS-005": Case(res(RDS, {"deletionProtection": True}), res(RDS, {"deletionProtection": False})),
-    "COKO-RDS-006": Case(res(RDS, {"manageMasterUserPassword": True}), res(RDS, {"password": "[secret]"})),
+    "COKO-RDS-006": Case(res(RDS, {"password": "[secret]"}), res(RDS, {"password": "hunter2"})),
     "COKO-RDS-007": Case(res(RDS, {"enabledCloudwatchLogsExports": ["postgresql"]}), res(RDS, {"enabledCloudwatchLogsExports": []})),
     "COKO-RDS-008": Case(res(RDS, {"monitoringInterval": 60}), res(RDS, {"monitoringInterval": 0})),
     "COKO-RDS-009": Case(res(PG, {"family": "postgres15", "parameters": [{"name": "rds.force_ssl", "value": "1"}]}), res(PG, {"family": "postgres15", "parameters": []})),
@@ -184,3 +184,7 @@ CASES: dict[str, Case] = {
 from ..digitalocean.policy_cases import DO_CASES  # noqa: E402
 
 CASES.update(DO_CASES)
+
+from .deploy_cases import DEPLOY_CASES  # noqa: E402  (deployability, lifecycle and scan-finding rules)
+
+CASES.update(DEPLOY_CASES)

@@ -59,7 +59,7 @@ def test_json_report_lists_exemptions(plan_docs: dict[str, Any], tmp_path: Path)
 
 def test_sarif_is_2_1_0_with_rules_results_and_locations(plan_docs: dict[str, Any], tmp_path: Path) -> None:
     doc = copy.deepcopy(plan_docs["preview"])
-    kms = next(r for s in doc["stacks"] if s["stack"] == "production" for r in s["resources"] if r["type"] == "aws:kms/key:Key")
+    kms = next(r for s in doc["stacks"] if s["stack"] == "production" for r in s["resources"] if r["name"] == "coko-production-kms-key")
     kms["inputs"]["enableKeyRotation"] = False
     out = tmp_path / "coko.sarif"
     result = invoke("--plan", str(write(tmp_path, "plan.json", doc)), "--format", "sarif", "--out", str(out))
@@ -152,7 +152,7 @@ def test_untrustworthy_exemption_is_an_error(plan_docs: dict[str, Any], tmp_path
 
 def test_valid_exemption_turns_a_violation_into_a_listed_exception(plan_docs: dict[str, Any], tmp_path: Path) -> None:
     doc = copy.deepcopy(plan_docs["preview"])
-    kms = next(r for s in doc["stacks"] if s["stack"] == "production" for r in s["resources"] if r["type"] == "aws:kms/key:Key")
+    kms = next(r for s in doc["stacks"] if s["stack"] == "production" for r in s["resources"] if r["name"] == "coko-production-kms-key")
     kms["inputs"]["enableKeyRotation"] = False
     reviewed = yaml.safe_load(DEFAULT_FILE.read_text())["exemptions"]
     exemptions = write(tmp_path, "ex.yaml", json.dumps({"exemptions": [*reviewed, EXEMPTION]}))

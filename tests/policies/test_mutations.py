@@ -40,6 +40,7 @@ def setter(type_: str, name: str, path: str, value: Any, stack: str = "productio
                 del node[last]
             else:
                 node[last] = value
+                r.get("dependencies", {}).pop(path.split(".")[0], None)  # a literal depends on no resource
 
     return mutate
 
@@ -149,7 +150,7 @@ MUTATIONS: dict[str, tuple[str, str, Callable[[Doc], None]]] = {
     "rds-single-az-primary": ("COKO-RDS-003", "up", setter(RDS, "db-instance", "multiAz", False)),
     "rds-backups-1-day": ("COKO-RDS-004", "preview", setter(RDS, "db-instance", "backupRetentionPeriod", 1)),
     "rds-no-deletion-protection": ("COKO-RDS-005", "up", setter(RDS, "db-instance", "deletionProtection", False)),
-    "rds-plain-password": ("COKO-RDS-006", "up", setter(RDS, "db-instance", "password", "[secret]")),
+    "rds-plain-password": ("COKO-RDS-006", "up", setter(RDS, "db-instance", "password", "hunter2")),
     "rds-no-force-ssl": ("COKO-RDS-009", "up", no_force_ssl),
     "redis-at-rest-off": ("COKO-REDIS-001", "up", setter(REDIS, "cache-group", "atRestEncryptionEnabled", False)),
     "redis-transit-off": ("COKO-REDIS-002", "preview", setter(REDIS, "cache-group", "transitEncryptionEnabled", False)),
