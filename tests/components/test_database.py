@@ -8,6 +8,7 @@ import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.database import DatabaseArgs
+from components.settings import DatabaseConfig
 from tests.conftest import STACKS, of_type, one, stack_key
 
 RDS = "aws:rds/instance:Instance"
@@ -45,19 +46,6 @@ def test_production_database_is_multi_az_protected_and_keeps_a_final_snapshot(up
     assert db["copyTagsToSnapshot"] is True
     assert db["autoMinorVersionUpgrade"] is True
     assert db["iamDatabaseAuthenticationEnabled"] is True
-
-
-def test_production_master_password_is_managed_by_rds_with_the_cmk(up: dict[str, StackPreview]) -> None:
-    preview = up["production"]
-    db = one(preview, RDS)
-    key_arn = stack_key(preview).outputs["arn"]
-    assert db.inputs["manageMasterUserPassword"] is True
-    assert db.inputs["masterUserSecretKmsKeyId"] == key_arn
-    assert "password" not in db.inputs and "passwordWo" not in db.inputs
-    secret_arn = db.outputs["masterUserSecrets"][0]["secretArn"]
-    assert preview.outputs["databaseSecretArn"] == secret_arn
-    assert preview.outputs["secretArns"]["POSTGRES_USER"] == f"{secret_arn}:username::"
-    assert preview.outputs["secretArns"]["POSTGRES_PASSWORD"] == f"{secret_arn}:password::"
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -98,19 +86,15 @@ def test_performance_insights_and_enhanced_monitoring_are_on(up: dict[str, Stack
     assert attachment.inputs["policyArn"].endswith("service-role/AmazonRDSEnhancedMonitoringRole")
 
 
-@pytest.mark.parametrize("mode", ["preview", "up"])
-def test_no_database_password_anywhere_in_either_stack(previews: dict[str, dict[str, StackPreview]], mode: str) -> None:
-    for preview in previews[mode].values():
-        for db in of_type(preview, RDS):
-            assert not {"password", "passwordWo", "masterPassword"} & set(db.inputs)
-
-
-def test_invalid_database_arguments_are_rejected_before_any_resource() -> None:
+def test_invalid_database_settings_are_rejected_before_any_resource() -> None:
+    common = {"identifier": "coko-db", "vpc_id": "v", "subnet_ids": ["a", "b"], "app_security_group_id": "sg", "kms_key_arn": "k"}
     with pytest.raises(ValueError, match="15 or newer"):
-        DatabaseArgs(identifier="coko-db", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", instance_class="db.m5.large", engine_version="14.9")
-    with pytest.raises(ValueError, match="at least 7 days"):
-        DatabaseArgs(
-            identifier="coko-db", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", instance_class="db.m5.large", engine_version="15.8", backup_retention_days=1
-        )
+        DatabaseConfig(engine_version="14.9")
+    with pytest.raises(ValueError, match="greater than or equal to 7"):
+        DatabaseConfig(backup_retention_days=1)
     with pytest.raises(ValueError, match="not a valid RDS identifier"):
-        DatabaseArgs(identifier="Coko_DB", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", instance_class="db.m5.large", engine_version="15.8")
+        DatabaseArgs(**{**common, "identifier": "Coko_DB"}, settings=DatabaseConfig(), master_password="x")
+    with pytest.raises(ValueError, match="exactly one of"):
+        DatabaseArgs(**common, settings=DatabaseConfig())
+    with pytest.raises(ValueError, match="exactly one of"):
+        DatabaseArgs(**common, settings=DatabaseConfig(), master_password="x", replicate_source_db="arn:aws:rds:eu-west-3:1:db:x")

@@ -77,7 +77,7 @@ def test_plain_values_match_the_stack(up: dict[str, StackPreview], stack: str) -
     cfg = load_stack_file(stack)
     env = {e["name"]: e["value"] for e in container(up[stack], "backend")["environment"]}
     assert env["DJANGO_SETTINGS_MODULE"] == "coko.settings.production"
-    assert env["DJANGO_ALLOWED_HOSTS"] == cfg.domain.api
+    assert env["DJANGO_ALLOWED_HOSTS"].split(",") == [cfg.domain.api, *([cfg.domain.primary_api] if cfg.domain.primary_api else [])]
     assert env["DEPLOYMENT_REGION"] == env["AWS_S3_REGION_NAME"] == cfg.region
     assert env["POSTGRES_PORT"] == "5432"
     assert env["POSTGRES_HOST"] == up[stack].outputs["databaseAddress"]

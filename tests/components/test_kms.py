@@ -19,7 +19,7 @@ def test_one_rotating_key_with_alias_in_the_stack_region(up: dict[str, StackPrev
     assert key.inputs["deletionWindowInDays"] == 30
     assert key.region == preview.region
     assert key.outputs["arn"].startswith(f"arn:aws:kms:{preview.region}:")
-    alias = one(preview, "aws:kms/alias:Alias")
+    alias = one(preview, "aws:kms/alias:Alias", f"coko-{stack}-kms-alias")
     assert alias.inputs["name"] == f"alias/coko-{stack}"
     assert alias.inputs["targetKeyId"] == key.outputs["keyId"]
     assert preview.outputs["kmsKeyArn"] == key.outputs["arn"]

@@ -8,6 +8,7 @@ import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.search import SearchArgs
+from components.settings import SearchConfig
 from tests.conftest import STACKS, of_type, one
 
 DOMAIN = "aws:opensearch/domain:Domain"
@@ -71,6 +72,6 @@ def test_slow_and_error_logs_go_to_log_groups_opensearch_may_write(up: dict[str,
 
 def test_an_odd_node_count_over_two_zones_is_rejected() -> None:
     with pytest.raises(ValueError, match="even number"):
-        SearchArgs(domain_name="coko-test", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", region="eu-west-3", instance_count=3)
-    single = SearchArgs(domain_name="coko-test", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", region="eu-west-3", instance_count=1)
+        SearchArgs(domain_name="coko-test", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", region="eu-west-3", settings=SearchConfig(instance_count=3))
+    single = SearchArgs(domain_name="coko-test", vpc_id="v", subnet_ids=["a", "b"], app_security_group_id="sg", kms_key_arn="k", region="eu-west-3", settings=SearchConfig(instance_count=1))
     assert single.zone_count == 1

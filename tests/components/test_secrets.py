@@ -32,10 +32,11 @@ def test_each_app_secret_is_a_cmk_encrypted_secret_with_a_recovery_window(up: di
 @pytest.mark.parametrize("stack", STACKS)
 def test_secret_values_are_never_plain(previews: dict[str, dict[str, StackPreview]], mode: str, stack: str) -> None:
     versions = of_type(previews[mode][stack], "aws:secretsmanager/secretVersion:SecretVersion")
-    assert len(versions) == len(APP_ENV) + 1  # + REDIS_URL
+    # + REDIS_URL; the primary also keeps the generated database logins (app and master).
+    assert len(versions) == len(APP_ENV) + 1 + (2 if stack == "production" else 0)
     for version in versions:
         assert version.inputs["secretString"] in {SECRET, "[unknown]"}
-        if "-cache-url" not in version.name:
+        if "-cache-url" not in version.name and "-db-credentials-" not in version.name:
             assert version.inputs["secretString"] == SECRET  # config secrets are known, and secret, even in preview
 
 
@@ -55,5 +56,7 @@ def test_env_names_match_the_apps_secret_contract() -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses resolve their module while the class is built
     spec.loader.exec_module(module)
-    contract = {var.name for var in module.CONTRACT if var.secret}
+    contract = {var.name for var in module.CONTRACT if var.secret and not var.one_off}
     assert set(ENV_NAMES.values()) | {"REDIS_URL", "POSTGRES_USER", "POSTGRES_PASSWORD"} == contract
+    # The one-off admin task's extra secrets (master login, password to provision) come from the stack too.
+    assert {var.name for var in module.CONTRACT if var.one_off} == {"POSTGRES_MASTER_USER", "POSTGRES_MASTER_PASSWORD", "POSTGRES_APP_PASSWORD", "POSTGRES_APP_CLONE_PASSWORD"}

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from coko_cli.offline.runner import StackPreview
-from components.storage import StorageArgs, bucket_policy
+from components.settings import StorageConfig
+from components.storage import bucket_policy
 from tests.conftest import STACKS, of_type, stack_key
 
 
@@ -88,4 +89,4 @@ def test_cloudfront_distributions_get_read_access_through_oac_only() -> None:
 
 def test_media_cors_origins_must_be_https() -> None:
     with pytest.raises(ValueError, match="https://"):
-        StorageArgs(kms_key_arn="k", cors_origins=["http://coko.africa"])
+        StorageConfig(cors_origins=["http://coko.africa"])

@@ -80,7 +80,7 @@ def test_logging_goes_to_an_aws_waf_logs_group_in_us_east_1_without_authorizatio
 
 
 def test_rate_limit_is_requests_per_second_times_the_window() -> None:
-    args = WafArgs(rate_limits=(RateLimit("Api", "/api/", 10),), evaluation_window_seconds=300)
+    args = WafArgs(rate_limits=(RateLimit("Api", "/api/", 10),), evaluation_window_seconds=300, log_retention_days=90, log_kms_key_arn="k")
     assert args.limit_for(args.rate_limits[0]) == 3000
     with pytest.raises(ValueError, match="must start with /"):
-        WafArgs(rate_limits=(RateLimit("Api", "api/", 10),))
+        WafArgs(rate_limits=(RateLimit("Api", "api/", 10),), evaluation_window_seconds=60, log_retention_days=90, log_kms_key_arn="k")
