@@ -28,7 +28,6 @@ import pulumi_aws as aws
 
 from components.load_balancer import ORIGIN_VERIFY_HEADER
 from components.log_bucket import LogBucket, LogBucketArgs
-from components.settings import OPT_IN_REGIONS
 
 ALL_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
 READ_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -61,10 +60,10 @@ class CdnArgs:
     media_bucket_domain: pulumi.Input[str]
     web_acl_arn: pulumi.Input[str]
     log_bucket_region: str
-    price_class: str = "PriceClass_All"
-    api_ttl: Ttl = Ttl(default=3600, max=86400)
-    static_ttl: Ttl = Ttl(default=86400, max=31536000)
-    media_ttl: Ttl = Ttl(default=2592000, max=31536000)
+    price_class: str
+    api_ttl: Ttl
+    static_ttl: Ttl
+    media_ttl: Ttl
     origin_read_timeout_seconds: int = 30
     origin_verify_value: pulumi.Input[str] | None = None
     log_expiration_days: int = 90
@@ -74,10 +73,6 @@ class CdnArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.price_class == "PriceClass_100":
-            raise ValueError("PriceClass_100 has no African edge location; use PriceClass_200 or PriceClass_All")
-        if self.log_bucket_region in OPT_IN_REGIONS:
-            raise ValueError(f"CloudFront cannot deliver access logs to {self.log_bucket_region} (an opt-in region)")
         if not self.aliases:
             raise ValueError("the distribution needs at least one alias (the API domain)")
 

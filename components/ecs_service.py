@@ -24,14 +24,14 @@ TMP_VOLUME = "tmp"
 
 @dataclass(frozen=True)
 class Scaling:
-    """Target tracking on the service's average CPU and memory (the seed: 70 %, 80 %, 300 s)."""
+    """Target tracking on the service's average CPU and memory (values: ``coko:autoscaling``)."""
 
     min_count: int
     max_count: int
-    cpu_target: float = 70.0
-    memory_target: float = 80.0
-    scale_in_cooldown: int = 300
-    scale_out_cooldown: int = 300
+    cpu_target: float
+    memory_target: float
+    scale_in_cooldown: int
+    scale_out_cooldown: int
 
     def __post_init__(self) -> None:
         if not 1 <= self.min_count <= self.max_count:

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from coko_cli.offline.runner import StackPreview
-from components.cdn import CdnArgs, Ttl
+from components.cdn import Ttl
 from components.log_bucket import AWSLOGSDELIVERY_CANONICAL_ID
+from components.settings import CdnConfig
 from tests.conftest import STACKS, of_type, one
 
 CF = "aws:cloudfront/distribution:Distribution"
@@ -150,11 +151,10 @@ def test_access_logs_go_to_a_bucket_outside_opt_in_regions(up: dict[str, StackPr
     assert {"grantee": {"type": "CanonicalUser", "id": AWSLOGSDELIVERY_CANONICAL_ID}, "permission": "FULL_CONTROL"} in grants
 
 
-def test_args_refuse_price_class_100_and_an_opt_in_log_region() -> None:
-    base = dict(aliases=["api.coko.africa"], certificate_arn="arn", origin_domain="origin.api.coko.africa", static_bucket_domain="s", media_bucket_domain="m", web_acl_arn="acl")
-    with pytest.raises(ValueError, match="African edge"):
-        CdnArgs(**base, log_bucket_region="eu-west-3", price_class="PriceClass_100")
+def test_settings_refuse_price_class_100_and_an_opt_in_log_region() -> None:
+    with pytest.raises(ValueError, match="PriceClass_200"):
+        CdnConfig(price_class="PriceClass_100")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="opt-in"):
-        CdnArgs(**base, log_bucket_region="af-south-1")
+        CdnConfig(log_bucket_region="af-south-1")
     with pytest.raises(ValueError, match="min <= default <= max"):
         Ttl(default=90000, max=86400)
