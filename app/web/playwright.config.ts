@@ -9,8 +9,12 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
 
-export const API_PORT = Number(process.env.WEB_E2E_API_PORT ?? 18765);
-export const WEB_PORT = Number(process.env.WEB_E2E_PORT ?? 13100);
+// Ports per run (the config is evaluated again in worker processes, which inherit this env),
+// so two suites on one machine do not collide on a fixed port.
+process.env.WEB_E2E_PORT ??= String(20000 + 2 * (process.pid % 5000));
+process.env.WEB_E2E_API_PORT ??= String(Number(process.env.WEB_E2E_PORT) + 1);
+export const WEB_PORT = Number(process.env.WEB_E2E_PORT);
+export const API_PORT = Number(process.env.WEB_E2E_API_PORT);
 const repo = path.resolve(__dirname, "../..");
 const python = process.env.WEB_E2E_PYTHON || path.join(repo, ".venv/bin/python");
 
