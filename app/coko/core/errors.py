@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 logger = logging.getLogger("coko.errors")
@@ -74,21 +74,12 @@ def response_for(exc: BaseException) -> JsonResponse | None:
         if is_read_only_violation(exc):
             logger.warning("write refused by a read-only database: %s", type(exc.__cause__ or exc).__name__)
             return read_only_response()
-        if isinstance(exc, _UNAVAILABLE):
+        if isinstance(exc, (OperationalError, InterfaceError)):
             # Timeouts (statement_timeout, our client-side deadline) and lost connections:
             # the database is slow or away, not the request wrong.
             logger.warning("database unavailable: %s", type(exc.__cause__ or exc).__name__)
             return error_response(503, "The database is unavailable; retry shortly.", "database_unavailable")
     return None
-
-
-def _unavailable_types() -> tuple[type[BaseException], ...]:
-    from django.db import InterfaceError, OperationalError
-
-    return (OperationalError, InterfaceError)
-
-
-_UNAVAILABLE = _unavailable_types()
 
 
 def _is_json(response: HttpResponse) -> bool:
