@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,26 +10,18 @@ from typing import Any
 
 import pytest
 from moto.backends import get_backend
-from moto.server import ThreadedMotoServer
 from typer.testing import CliRunner
 
 from coko_cli.main import app
 from coko_cli.offline.runner import StackPreview
 from tests.failover import drworld, motogaps
 from tests.failover.outage import RegionOutage, start
+from tests.ops.conftest import moto_endpoint
 from tests.ops.motostack import EcsSim
 
+__all__ = ["moto_endpoint"]  # moto's HTTP server, one per test session (shared with tests/ops)
+
 RESET = ("ecs", "logs", "rds", "secretsmanager", "route53", "applicationautoscaling", "cloudwatch", "elbv2")
-
-
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(port=0, verbose=False)
-    server.start()
-    _host, port = server.get_host_and_port()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +40,7 @@ class Drill:
 
 
 @pytest.fixture
-def drill(moto_server: str, dr_plans: dict[str, StackPreview], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Drill]:
+def drill(moto_endpoint: str, dr_plans: dict[str, StackPreview], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Drill]:
     for name in RESET:
         backends: Any = get_backend(name)  # type: ignore[call-overload]
         backends[drworld.ACCOUNT].reset()
@@ -66,10 +57,10 @@ def drill(moto_server: str, dr_plans: dict[str, StackPreview], tmp_path: Path, m
         "COLUMNS": "220",
     }.items():
         monkeypatch.setenv(key, value)
-    world = drworld.build(dr_plans, moto_server)
+    world = drworld.build(dr_plans, moto_endpoint)
     drworld.stack_root(tmp_path / "root", world.zone_id)
     monkeypatch.setenv("COKO_PROJECT_ROOT", str(tmp_path / "root"))
-    outage = RegionOutage(upstream=moto_server)
+    outage = RegionOutage(upstream=moto_endpoint)
     server, proxy = start(outage)
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy)
     yield Drill(world, outage, sim, dr_plans[drworld.PRIMARY].region, dr_plans[drworld.SECONDARY].region)

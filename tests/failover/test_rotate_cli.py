@@ -25,9 +25,9 @@ def rotation_tasks(drill: Drill) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def rotation(drill: Drill, moto_server: str, dr_plans: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Drill:
+def rotation(drill: Drill, moto_endpoint: str, dr_plans: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Drill:
     """Production's ECS side too; the database-admin task does to the secret what rotate_db_credentials does."""
-    drworld.build_ecs(dr_plans["production"], moto_server, drill.primary_region)
+    drworld.build_ecs(dr_plans["production"], moto_endpoint, drill.primary_region)
     simulated = EC2ContainerServiceBackend.run_task
 
     def run_task(self: EC2ContainerServiceBackend, *args: Any, **kwargs: Any) -> Any:
