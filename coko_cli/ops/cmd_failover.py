@@ -40,16 +40,31 @@ def register(app: typer.Typer) -> None:
         max_attempts: MaxAttempts = 8,
         as_json: AsJson = False,
     ) -> None:
+        from coko_cli.ops.errors import OpsError
         from coko_cli.ops.failover import run, summary
         from coko_cli.ops.failover_guard import guarded_clients
         from coko_cli.ops.failover_render import print_timeline, timeline_json
         from coko_cli.ops.failover_steps import Context
         from coko_cli.ops.failover_target import load_target
         from coko_cli.ops.render import Output
+        from coko_contract.problems import ProblemsError
 
         out = Output(as_json)
-        target = load_target(to)
-        clients = guarded_clients(profile, target.region, target.forbidden_region, RetryModeChoice(retry_mode).value, max_attempts)
+        try:
+            target = load_target(to)
+            clients = guarded_clients(profile, target.region, target.forbidden_region, RetryModeChoice(retry_mode).value, max_attempts)
+        except (OpsError, ProblemsError) as exc:  # a bad stack file or target: --json still gets its one document
+            code = getattr(exc, "code", 2)
+            message = getattr(exc, "message", None) or " ".join(getattr(exc, "problems", []))
+            out.emit_json(
+                {
+                    "ok": False,
+                    "exitCode": code,
+                    "outcome": "failed",
+                    "error": {"code": code, "message": message, "hint": getattr(exc, "hint", None)},
+                }
+            )
+            raise
         out.note(
             f"{'Planning' if dry_run else 'Running'} the failover from {target.primary.stack} ({target.forbidden_region}, never called) "
             f"to {target.secondary.stack} ({target.region})"

@@ -27,7 +27,10 @@ def print_timeline(out: Output, ctx: Context, timeline: Timeline) -> None:
 
 
 def timeline_json(ctx: Context, timeline: Timeline, outcome: str) -> dict[str, Any]:
+    code = 0 if timeline.error is None else timeline.error.code
     return {
+        "ok": timeline.error is None,
+        "exitCode": code,
         "from": {"stack": ctx.target.primary.stack, "region": ctx.target.forbidden_region},
         "to": {"stack": ctx.target.secondary.stack, "region": ctx.target.region},
         "dryRun": ctx.dry_run,

@@ -73,3 +73,11 @@ def test_failing_over_to_something_that_is_not_a_secondary_is_a_usage_error(dril
     assert result.exit_code == 2
     assert message in result.stderr
     assert drill.outage.calls == []
+
+
+def test_a_usage_error_still_prints_one_json_document(drill: Drill) -> None:
+    result = coko("failover", "--to", "production", "--json")
+
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["ok"] is False and document["exitCode"] == 2 and "is a primary stack" in document["error"]["message"]
