@@ -18,7 +18,9 @@ from typing import Any
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# gthread: a request stuck on a dependency holds one thread, not a whole worker, and clients
+# (the ALB) keep their connections alive. Measured on the mixed benchmark: docs/app.md.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A worker that stops heartbeating for this long is replaced. Requests cannot legitimately take
 # this long: every database and cache wait is bounded (docs/app.md "Time bounds").
 timeout = 30
