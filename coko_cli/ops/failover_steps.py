@@ -117,6 +117,15 @@ def secret_is_replica(secret: dict[str, Any], region: str) -> bool:
     return bool(secret.get("PrimaryRegion")) and secret.get("PrimaryRegion") != region
 
 
+def replication_state(db: dict[str, Any]) -> str | None:
+    """RDS's own word on the replica: replicating, error, stopped or terminated (StatusInfos)."""
+    infos = [i for i in db.get("StatusInfos") or [] if i.get("StatusType") == "read replication"]
+    if not infos:
+        return None
+    info = infos[0]
+    return str(info.get("Status")) + (f": {info['Message']}" if info.get("Message") else "")
+
+
 def replica_lag(ctx: Context) -> float | None:
     """The last ReplicaLag datapoint (seconds) of the last 15 minutes, from CloudWatch in the secondary region.
 
@@ -159,7 +168,12 @@ def preflight(ctx: Context) -> tuple[str, str]:
     secret = describe_secret(ctx)
     lag = replica_lag(ctx) if is_replica(db) else None
     ctx.facts.update(
-        database={"identifier": ctx.target.database, "status": db.get("DBInstanceStatus"), "replicaOf": db.get("ReadReplicaSourceDBInstanceIdentifier")},
+        database={
+            "identifier": ctx.target.database,
+            "status": db.get("DBInstanceStatus"),
+            "replicaOf": db.get("ReadReplicaSourceDBInstanceIdentifier"),
+            "replication": replication_state(db),
+        },
         replicaLagSeconds=lag,
         secret={"name": ctx.target.secret, "replica": secret_is_replica(secret, ctx.target.region)},
     )
@@ -178,6 +192,9 @@ def preflight(ctx: Context) -> tuple[str, str]:
         lag_text = "replica lag: -1 (replication not active; the last write that arrived is the recovery point)"
     else:
         lag_text = f"replica lag {lag:g}s"
+    replication = replication_state(db)
+    if replication:
+        lag_text += f" (replication {replication})"
     return DONE, f"services running ({running}); {lag_text}; secret {'replica' if secret_is_replica(secret, ctx.target.region) else 'standalone'}"
 
 

@@ -81,3 +81,12 @@ def test_a_usage_error_still_prints_one_json_document(drill: Drill) -> None:
     assert result.exit_code == 2
     document = json.loads(result.stdout)
     assert document["ok"] is False and document["exitCode"] == 2 and "is a primary stack" in document["error"]["message"]
+
+
+def test_rds_own_replication_state_is_reported_with_its_message() -> None:
+    from coko_cli.ops.failover_steps import replication_state
+
+    broken = {"StatusInfos": [{"StatusType": "read replication", "Status": "error", "Normal": False, "Message": "source unreachable"}]}
+
+    assert replication_state(broken) == "error: source unreachable"
+    assert replication_state({"StatusInfos": []}) is None
