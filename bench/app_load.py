@@ -212,7 +212,7 @@ def main() -> int:
         baseline = run_wrk(wrk, "baseline: hello-world WSGI", base + "/health/", args)
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, gunicorn 3 sync workers, {os.cpu_count()} CPUs, load average {load}")
+    print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, gunicorn.conf.py defaults (3 workers x 4 threads), {os.cpu_count()} CPUs, load average {load}")
     print(table(results, baseline))
     cached = results[1]
     ok = cached.rps >= TARGET_RPS and cached.p95_ms < TARGET_P95_MS and all(r.non2xx == 0 for r in results)
