@@ -52,6 +52,16 @@ def log_group_name(stack: str, role: str) -> str:
     return f"/{PROJECT}/{stack}/{role}"
 
 
+def alb_name(stack: str) -> str:
+    """At most 32 characters (ELB limit): a stack name of up to 23 characters fits."""
+    return f"{prefix(stack)}-alb"
+
+
+def target_group_name(stack: str) -> str:
+    """The backend's target group (the API)."""
+    return f"{prefix(stack)}-api"
+
+
 def repository_name(stack: str) -> str:
     """ECR repository of the app image (one per stack, in the stack's region)."""
     return f"{PROJECT}/{stack}"

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from components.app_secrets import secret_with_value
 from components.app_security_group import data_security_group
@@ -101,6 +102,8 @@ class Cache(pulumi.ComponentResource):
             parent=self,
         )
 
+        # A final snapshot name must not exist yet: a random part, new when the group id changes.
+        snapshot_suffix = random.RandomId(f"{name}-final-snapshot-id", byte_length=4, keepers={"group": args.replication_group_id}, opts=child)
         group = aws.elasticache.ReplicationGroup(
             f"{name}-group",
             replication_group_id=args.replication_group_id,
@@ -124,7 +127,7 @@ class Cache(pulumi.ComponentResource):
             maintenance_window=args.settings.maintenance_window,
             auto_minor_version_upgrade=True,
             apply_immediately=False,
-            final_snapshot_identifier=f"{args.replication_group_id}-final",
+            final_snapshot_identifier=pulumi.Output.concat(args.replication_group_id, "-final-", snapshot_suffix.hex),
             log_delivery_configurations=[
                 aws.elasticache.ReplicationGroupLogDeliveryConfigurationArgs(
                     destination=slow_log.name,

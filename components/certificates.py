@@ -89,8 +89,13 @@ class EdgeCertificates(pulumi.ComponentResource):
             self.origin_certificate_arn = validation.validated_arns["origin"]
             self.viewer_certificate_arn = validation.validated_arns["viewer"]
         else:
-            self.origin_certificate_arn = origin.arn
-            self.viewer_certificate_arn = viewer.arn
+            # No zone: the user adds the CNAMEs (ACM console, or `validationRecords` of an earlier
+            # preview) while `pulumi up` waits here; a listener or distribution given a pending
+            # certificate is refused (https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html).
+            self.origin_certificate_arn = aws.acm.CertificateValidation(f"{name}-origin-issued", certificate_arn=origin.arn, opts=child).certificate_arn
+            self.viewer_certificate_arn = aws.acm.CertificateValidation(
+                f"{name}-viewer-issued", certificate_arn=viewer.arn, region=CLOUDFRONT_CERTIFICATE_REGION, opts=child
+            ).certificate_arn
         self.register_outputs(
             {
                 "originCertificateArn": self.origin_certificate_arn,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from coko_contract import names
 from components.app_security_group import data_security_group
@@ -168,7 +169,7 @@ class Database(pulumi.ComponentResource):
             backup_window=db.backup_window,
             maintenance_window=db.maintenance_window,
             copy_tags_to_snapshot=True,
-            auto_minor_version_upgrade=True,
+            auto_minor_version_upgrade=db.auto_minor_version_upgrade,
             allow_major_version_upgrade=False,
             iam_database_authentication_enabled=True,
             deletion_protection=db.deletion_protection,
@@ -182,12 +183,16 @@ class Database(pulumi.ComponentResource):
             tags=tags,
         )
         instance_opts = pulumi.ResourceOptions(parent=self, depends_on=[*log_groups, attachment])
+        # DeleteDBInstance refuses a final snapshot name that already exists: a random part, new
+        # whenever the identifier changes, keeps a delete-and-recreate from failing the next deletion.
+        suffix = random.RandomId(f"{name}-final-snapshot-id", byte_length=4, keepers={"identifier": args.identifier}, opts=child)
+        final_snapshot = pulumi.Output.concat(args.identifier, "-final-", suffix.hex)
         if args.from_replica:
             # Engine, version, storage size, user and credentials come from the source. RDS
             # refuses a final snapshot for a replica; its backups make it promotable. Once
             # promoted it is the only copy of the data: keep a final snapshot again.
             source = {"replicate_source_db": args.replicate_source_db} if args.is_replica else {}
-            final = {"skip_final_snapshot": False, "final_snapshot_identifier": f"{args.identifier}-final"} if args.promoted else {"skip_final_snapshot": True}
+            final = {"skip_final_snapshot": False, "final_snapshot_identifier": final_snapshot} if args.promoted else {"skip_final_snapshot": True}
             instance = aws.rds.Instance(f"{name}-instance", **source, **final, **common, opts=instance_opts)
         else:
             instance = aws.rds.Instance(
@@ -199,7 +204,7 @@ class Database(pulumi.ComponentResource):
                 username=names.DB_MASTER_USER,
                 password=args.master_password,
                 skip_final_snapshot=False,
-                final_snapshot_identifier=f"{args.identifier}-final",
+                final_snapshot_identifier=final_snapshot,
                 delete_automated_backups=False,
                 **common,
                 opts=instance_opts,

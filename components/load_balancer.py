@@ -53,6 +53,9 @@ class LoadBalancerArgs:
     vpc_cidr: str
     subnet_ids: Sequence[pulumi.Input[str]]
     certificate_arn: pulumi.Input[str]
+    # Explicit physical names (the CLI and alarms find them; auto-names used all 32 characters).
+    alb_name: str
+    target_group_name: str
     deletion_protection: bool = True
     app_port: int = 8000
     health_check: HealthCheck = field(default_factory=HealthCheck)
@@ -63,6 +66,10 @@ class LoadBalancerArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for what, value in (("ALB", self.alb_name), ("target group", self.target_group_name)):
+            # CreateLoadBalancer / CreateTargetGroup: at most 32 alphanumerics or hyphens, no hyphen at either end.
+            if not 1 <= len(value) <= 32 or not value.replace("-", "").isalnum() or value.startswith("-") or value.endswith("-"):
+                raise ValueError(f"{what} name {value!r} must be 1-32 letters, digits or hyphens, not starting or ending with a hyphen")
         if len(self.subnet_ids) < 2:
             raise ValueError("an ALB needs subnets in at least two availability zones")
         if not 1 <= self.app_port <= 65535:
@@ -146,6 +153,7 @@ class LoadBalancer(pulumi.ComponentResource):
 
         alb = aws.lb.LoadBalancer(
             f"{name}-alb",
+            name=args.alb_name,
             load_balancer_type="application",
             internal=False,
             ip_address_type="ipv4",
@@ -162,9 +170,9 @@ class LoadBalancer(pulumi.ComponentResource):
         )
 
         hc = args.health_check
-        # Short logical names: ALB and target group names are limited to 32 characters.
         target_group = aws.lb.TargetGroup(
             f"{name}-tg",
+            name=args.target_group_name,
             port=args.app_port,
             protocol="HTTP",
             protocol_version="HTTP1",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,11 +112,16 @@ class AppImage(pulumi.ComponentResource):
         self.register_outputs({"repositoryUrl": repo.repository_url, "repositoryArn": repo.arn, "imageName": image.image_name, "imageRef": image.repo_digest})
 
 
-def git_image_tag(root: Path, app_dir: str = "app") -> str:
-    """The commit SHA (12 hex), plus a content hash when app/ has uncommitted changes.
+# What the image build reads (context: the repository root, app/Dockerfile): the app and the locked
+# dependencies it installs. A change to any of them must change the tag (ECR tags are immutable).
+BUILD_INPUTS: tuple[str, ...] = ("app", "pyproject.toml", "uv.lock")
 
-    Tags are immutable, so re-pushing ``<sha>`` after editing app/ without committing would be
-    refused by ECR; the ``-dirty-<hash>`` suffix gives each working-tree state its own tag.
+
+def git_image_tag(root: Path, paths: Sequence[str] = BUILD_INPUTS) -> str:
+    """The commit SHA (12 hex), plus a content hash when the build inputs have uncommitted changes.
+
+    Tags are immutable, so re-pushing ``<sha>`` after editing app/ (or the lock) without committing
+    would be refused by ECR; the ``-dirty-<hash>`` suffix gives each working-tree state its own tag.
     Raises ``RuntimeError`` when git is unavailable (the caller turns it into advice).
     """
 
@@ -125,11 +130,11 @@ def git_image_tag(root: Path, app_dir: str = "app") -> str:
 
     try:
         sha = git("rev-parse", "--short=12", "HEAD").decode().strip()
-        status = git("status", "--porcelain", "--", app_dir)
+        status = git("status", "--porcelain", "--", *paths)
         if not status.strip():
             return sha
-        content = hashlib.sha256(git("diff", "HEAD", "--", app_dir))
-        for untracked in sorted(git("ls-files", "--others", "--exclude-standard", "--", app_dir).decode().splitlines()):
+        content = hashlib.sha256(git("diff", "HEAD", "--", *paths))
+        for untracked in sorted(git("ls-files", "--others", "--exclude-standard", "--", *paths).decode().splitlines()):
             path = root / untracked
             content.update(untracked.encode())
             if path.is_file():

@@ -27,7 +27,10 @@ from components.settings import SearchConfig
 
 PORT = 443
 TLS_POLICY = "Policy-Min-TLS-1-2-2019-07"
-LOG_TYPES = {"SEARCH_SLOW_LOGS": "search-slow", "INDEX_SLOW_LOGS": "index-slow", "ES_APPLICATION_LOGS": "application"}
+# AUDIT_LOGS needs fine-grained access control (on) and audit logging switched on in the security
+# plugin: https://docs.aws.amazon.com/opensearch-service/latest/developerguide/audit-logs.html
+LOG_TYPES = {"SEARCH_SLOW_LOGS": "search-slow", "INDEX_SLOW_LOGS": "index-slow", "ES_APPLICATION_LOGS": "application", "AUDIT_LOGS": "audit"}
+ADMIN_TAG = "coko-search-admin"
 _DOMAIN_NAME = re.compile(r"^[a-z][a-z0-9-]{2,27}$")
 
 
@@ -95,14 +98,7 @@ class Search(pulumi.ComponentResource):
             admin = aws.iam.Role(
                 f"{name}-admin",
                 description=f"Fine-grained access control master of OpenSearch {args.domain_name}",
-                assume_role_policy=account.apply(
-                    lambda acct: json.dumps(
-                        {
-                            "Version": "2012-10-17",
-                            "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{acct}:root"}, "Action": "sts:AssumeRole"}],
-                        }
-                    )
-                ),
+                assume_role_policy=account.apply(lambda acct: admin_trust_policy(acct, args.settings.admin_principal_arns)),
                 max_session_duration=3600,
                 tags=tags,
                 opts=child,
@@ -131,6 +127,7 @@ class Search(pulumi.ComponentResource):
 
         domain_arn = account.apply(lambda acct: f"arn:aws:es:{args.region}:{acct}:domain/{args.domain_name}")
         zones = args.zone_count
+        masters = args.settings.dedicated_master_count
         domain = aws.opensearch.Domain(
             f"{name}-domain",
             domain_name=args.domain_name,
@@ -140,6 +137,9 @@ class Search(pulumi.ComponentResource):
                 instance_count=args.settings.instance_count,
                 zone_awareness_enabled=zones >= 2,
                 zone_awareness_config=aws.opensearch.DomainClusterConfigZoneAwarenessConfigArgs(availability_zone_count=zones) if zones >= 2 else None,
+                dedicated_master_enabled=masters > 0,
+                dedicated_master_count=masters or None,
+                dedicated_master_type=args.settings.dedicated_master_type if masters else None,
             ),
             vpc_options=aws.opensearch.DomainVpcOptionsArgs(subnet_ids=list(args.subnet_ids[:zones]), security_group_ids=[sg.id]),
             ebs_options=aws.opensearch.DomainEbsOptionsArgs(ebs_enabled=True, volume_type="gp3", volume_size=args.settings.volume_size_gb),
@@ -176,6 +176,21 @@ class Search(pulumi.ComponentResource):
                 "logGroupNames": [g.name for g in log_groups.values()],
             }
         )
+
+
+def admin_trust_policy(account_id: str, principal_arns: Sequence[str]) -> str:
+    """Who may become the domain's FGAC master: the named principals, else only principals of this
+    account tagged ``coko-search-admin=true`` (never the whole account unconditionally)."""
+    if principal_arns:
+        statement: dict = {"Effect": "Allow", "Principal": {"AWS": list(principal_arns)}, "Action": "sts:AssumeRole"}
+    else:
+        statement = {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {f"aws:PrincipalTag/{ADMIN_TAG}": "true"}},
+        }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
 def _log_policy(account_id: str, group_arns: Sequence[str]) -> str:

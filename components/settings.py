@@ -136,7 +136,10 @@ class DatabaseConfig(Settings):
     """RDS PostgreSQL; windows and retention from the seed."""
 
     instance_class: DbInstanceClass = "db.r6g.large"
-    engine_version: str = "15.8"
+    # The major only: with automatic minor upgrades on, a pinned minor (15.8) makes the next `up`
+    # try to downgrade after AWS upgrades the instance, and RDS refuses.
+    engine_version: str = Field("15", description="PostgreSQL major version (a minor only with autoMinorVersionUpgrade false)")
+    auto_minor_version_upgrade: bool = True
     allocated_storage_gb: int = Field(20, ge=20, le=65536)
     max_allocated_storage_gb: int = Field(100, ge=20, le=65536)
     backup_retention_days: int = Field(7, ge=7, le=35)
@@ -176,6 +179,12 @@ class DatabaseConfig(Settings):
     def _storage(self) -> DatabaseConfig:
         if self.max_allocated_storage_gb < self.allocated_storage_gb:
             raise ValueError(f"maxAllocatedStorageGb ({self.max_allocated_storage_gb}) is below allocatedStorageGb ({self.allocated_storage_gb})")
+        if "." in self.engine_version and self.auto_minor_version_upgrade:
+            major = self.engine_version.split(".")[0]
+            raise ValueError(
+                f"engineVersion {self.engine_version!r} pins a minor version while autoMinorVersionUpgrade is on: "
+                f"set engineVersion to {major!r}, or autoMinorVersionUpgrade to false"
+            )
         return self
 
 
@@ -201,6 +210,11 @@ class SearchConfig(Settings):
     instance_count: int = Field(2, ge=1, le=10)
     volume_size_gb: int = Field(20, ge=10, le=1024)
     log_retention_days: RetentionDays = 30
+    dedicated_master_count: Literal[0, 3, 5] = Field(0, description="dedicated master nodes (3 in production: elections survive losing a zone)")
+    dedicated_master_type: SearchInstanceType = "m6g.large.search"
+    admin_principal_arns: list[str] = Field(
+        [], description="IAM roles/users allowed to assume the OpenSearch admin role; empty: principals tagged coko-search-admin=true"
+    )
 
     @field_validator("engine_version")
     @classmethod
@@ -346,6 +360,12 @@ class WafConfig(Settings):
     evaluation_window_seconds: Literal[60, 120, 300, 600] = 60
     log_retention_days: RetentionDays = 90
 
+
+
+class LifecycleConfig(Settings):
+    """Protection of stateful resources (databases, caches, search, buckets, keys, secrets, vaults)."""
+
+    protect: bool = Field(True, description="Pulumi refuses to delete or replace them until `pulumi state unprotect`; false only for throwaway stacks")
 
 
 class MonitoringConfig(Settings):

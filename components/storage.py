@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.log_bucket import LogBucket, LogBucketArgs
 from components.settings import StorageConfig
 
 
@@ -58,6 +59,7 @@ class Storage(pulumi.ComponentResource):
         self._tags = dict(args.tags)
         self.static_bucket = self._bucket(f"{name}-static", args.static_bucket_name, args, cors=False)
         self.media_bucket = self._bucket(f"{name}-media", args.media_bucket_name, args, cors=True)
+        self._access_logging(name)
         self.register_outputs(
             {
                 "staticBucketName": self.static_bucket.id,
@@ -66,6 +68,21 @@ class Storage(pulumi.ComponentResource):
                 "mediaBucketArn": self.media_bucket.arn,
             }
         )
+
+    def _access_logging(self, name: str) -> None:
+        """Server access logs of both buckets into one SSE-S3 log bucket (the target of S3 server
+        access logging cannot be SSE-KMS): https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html"""
+        child = pulumi.ResourceOptions(parent=self)
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        sources = [self.static_bucket.arn, self.media_bucket.arn]
+        logs = LogBucket(
+            f"{name}-access-logs",
+            LogBucketArgs(tags={**self._tags, "Name": f"{name}-access-logs"}),
+            extra_statements=lambda arn: pulumi.Output.all(arn, account, *sources).apply(lambda v: [server_access_log_statement(v[0], v[1], v[2:])]),
+            opts=child,
+        )
+        for key, handle in (("static", self.static_bucket), ("media", self.media_bucket)):
+            aws.s3.BucketLogging(f"{name}-{key}-access-logging", bucket=handle.id, target_bucket=logs.bucket, target_prefix=f"{key}/", opts=child)
 
     def _bucket(self, name: str, bucket_name: pulumi.Input[str], args: StorageArgs, cors: bool) -> BucketHandle:
         child = pulumi.ResourceOptions(parent=self)
@@ -177,6 +194,18 @@ class BucketPolicies(pulumi.ComponentResource):
             )
             ids[key] = policy.id
         self.register_outputs({"policyIds": ids})
+
+
+def server_access_log_statement(log_bucket_arn: str, account_id: str, source_arns: Sequence[str]) -> dict:
+    """S3's logging service may write there, for these source buckets of this account only."""
+    return {
+        "Sid": "S3ServerAccessLogs",
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": f"{log_bucket_arn}/*",
+        "Condition": {"ArnLike": {"aws:SourceArn": list(source_arns)}, "StringEquals": {"aws:SourceAccount": account_id}},
+    }
 
 
 def bucket_policy(bucket_arn: str, distribution_arns: Sequence[str]) -> str:

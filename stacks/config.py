@@ -22,6 +22,7 @@ from components.settings import (
     DatabaseConfig,
     DomainConfig,
     ImageConfig,
+    LifecycleConfig,
     MonitoringConfig,
     NetworkConfig,
     SearchConfig,
@@ -58,6 +59,7 @@ __all__ = [
     "DatabaseConfig",
     "DomainConfig",
     "ImageConfig",
+    "LifecycleConfig",
     "MonitoringConfig",
     "NetworkConfig",
     "SearchConfig",
@@ -110,6 +112,7 @@ class StackConfig(Settings):
     waf: WafConfig = WafConfig()
     monitoring: MonitoringConfig = MonitoringConfig()
     disaster_recovery: DisasterRecoveryConfig = DisasterRecoveryConfig()
+    lifecycle: LifecycleConfig = LifecycleConfig()
     secret_keys: frozenset[str] = Field(default=frozenset(), exclude=True)
 
     @property

@@ -101,6 +101,8 @@ def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.O
             vpc_cidr=cfg.network.cidr,
             subnet_ids=regional.network.public_subnet_ids,
             certificate_arn=certificates.origin_certificate_arn,
+            alb_name=names.alb_name(cfg.stack),
+            target_group_name=names.target_group_name(cfg.stack),
             origin_verify_value=verify,
             tags=cfg.tags,
         ),

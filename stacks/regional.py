@@ -18,6 +18,7 @@ from components.cache import Cache, CacheArgs
 from components.database import Database, DatabaseArgs
 from components.db_credentials import DatabaseCredentials, DatabaseCredentialsArgs, SecretReplica, json_key_value_from
 from components.kms import KmsKey, KmsKeyArgs
+from components.lifecycle import protect_stateful
 from components.network import Network, NetworkArgs
 from components.search import Search, SearchArgs
 from components.storage import BucketPolicies, BucketPoliciesArgs, Storage, StorageArgs
@@ -69,6 +70,7 @@ class Regional:
 
 
 def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], plan: DatabasePlan) -> Regional:
+    protect_stateful(cfg.lifecycle.protect)
     name = cfg.name
     tags = cfg.tags
     account_id = aws.get_caller_identity_output().account_id

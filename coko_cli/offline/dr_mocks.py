@@ -31,6 +31,11 @@ def _random_password(name: str, urn: str, region: str, inputs: dict[str, Any]) -
     return "none", {"result": value, "bcryptHash": f"$2a$10${_digest(urn, 'bcrypt', length=53)}"}
 
 
+def _random_id(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    hex_ = _digest(urn, "id", length=2 * int(inputs.get("byteLength") or 8))
+    return hex_, {"hex": hex_, "dec": str(int(hex_, 16)), "b64Std": hex_, "b64Url": hex_}
+
+
 def _backup_vault(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     vault = str(inputs.get("name") or name)
     return vault, {"name": vault, "arn": f"arn:aws:backup:{region}:{ACCOUNT_ID}:backup-vault:{vault}", "recoveryPoints": 0}
@@ -48,6 +53,7 @@ def _health_check(name: str, urn: str, region: str, inputs: dict[str, Any]) -> t
 
 OUTPUTS: dict[str, Factory] = {
     "random:index/randomPassword:RandomPassword": _random_password,
+    "random:index/randomId:RandomId": _random_id,
     "aws:backup/vault:Vault": _backup_vault,
     "aws:backup/plan:Plan": _backup_plan,
     "aws:route53/healthCheck:HealthCheck": _health_check,

@@ -111,6 +111,14 @@ def test_uncommitted_app_changes_get_their_own_tag_because_tags_are_immutable(re
     assert git_image_tag(repo) != second, "an untracked file in app/ changes the image too"
 
 
+@pytest.mark.parametrize("build_input", ["pyproject.toml", "uv.lock"])
+def test_the_locked_dependencies_are_part_of_the_tag(repo: Path, build_input: str) -> None:
+    """The Dockerfile installs the locked dependencies: changing them changes the image."""
+    clean = git_image_tag(repo)
+    (repo / build_input).write_text("changed\n")
+    assert git_image_tag(repo).startswith(f"{clean}-dirty-")
+
+
 def test_outside_git_the_error_says_how_to_pin_a_tag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(RuntimeError, match="cannot read the git commit"):
         git_image_tag(tmp_path)
