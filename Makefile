@@ -4,7 +4,7 @@
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: setup preview check test lint typecheck workflows pytest bench services web-setup web-test
+.PHONY: setup preview plan check checkov test lint typecheck workflows pytest bench services web-setup web-test
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv \
@@ -14,8 +14,24 @@ setup:
 preview: setup
 	$(UV) run coko preview --all
 
-check: setup
-	$(UV) run coko check --all
+# CI previews once (build/preview.json) and feeds that saved plan to the policy check and to
+# the Terraform-plan export that checkov scans.
+BUILD := build
+CHECKOV := checkov==3.3.30
+
+plan: setup
+	@mkdir -p $(BUILD)
+	$(UV) run coko preview --all --json --out $(BUILD)/preview.json > /dev/null
+
+check: plan
+	$(UV) run coko check --plan $(BUILD)/preview.json
+
+# checkov pins boto3 1.35 (our boto3>=1.40 excludes it), so it runs from an isolated uv tool
+# environment; --skip-download keeps it offline. policies/checkov_skips.yaml is the reviewed list.
+checkov: plan
+	$(UV) run coko preview --format terraform-plan --plan $(BUILD)/preview.json --out $(BUILD)/tfplan
+	$(UV) tool run --from $(CHECKOV) checkov -d $(BUILD)/tfplan --framework terraform_plan --skip-download --output json > $(BUILD)/checkov.json || true
+	$(UV) run python -m coko_cli.offline.checkov_gate $(BUILD)/checkov.json policies/checkov_skips.yaml $(BUILD)/tfplan
 
 lint: setup
 	$(UV) run ruff check .
@@ -47,7 +63,7 @@ web-test: setup web-setup
 	cd $(WEB) && npx vitest run && npx next build
 	cd $(WEB) && WEB_E2E_PYTHON="$$($(UV) run --frozen python -c 'import sys; print(sys.executable)')" npx playwright test
 
-test: lint typecheck workflows pytest web-test
+test: lint typecheck workflows check checkov pytest web-test
 
 bench: setup
 	$(UV) run python bench/preview_speed.py
