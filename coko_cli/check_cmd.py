@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from coko_cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, fail
 
@@ -43,27 +42,10 @@ def _stacks(stacks: list[str], all_stacks: bool, plan: Path | None, mode: str) -
 
 
 def _render(report: Any, console: Console) -> None:
-    style = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
-    if report.findings:
-        table = Table(title=f"Policy violations · {', '.join(report.stacks)}", show_lines=True)
-        for column in ("rule", "severity", "enforcement", "stack", "resource", "message", "remediation"):
-            table.add_column(column, overflow="fold")
-        for f in sorted(report.findings, key=lambda f: (f.enforcement != "mandatory", f.rule.id, f.stack, f.name)):
-            table.add_row(f.rule.id, f"[{style[f.rule.severity]}]{f.rule.severity}[/]", f.enforcement, f.stack, f.name, f.message, f.rule.remediation)
-        console.print(table)
-    if report.exemptions:
-        table = Table(title="Exemptions used (policies/exemptions.yaml)")
-        for column in ("rule", "stack", "resource", "reason", "approved by"):
-            table.add_column(column, overflow="fold")
-        for e in report.exemptions:
-            table.add_row(e.rule, e.stack or "any", e.resource, e.reason, e.approved_by)
-        console.print(table)
-    enabled = sum(1 for level in report.levels.values() if level != "disabled")
-    verdict = "[red]FAILED[/]" if report.mandatory else "[green]passed[/]"
-    console.print(
-        f"{verdict}: {enabled} rules over {', '.join(report.stacks)} · {len(report.mandatory)} mandatory, "
-        f"{len(report.findings) - len(report.mandatory)} advisory violation(s) · {len(report.exempted)} exempted"
-    )
+    """Tables in a wide terminal, one finding per line elsewhere (a CI log): coko_cli/ci_text.py."""
+    from coko_cli.ci_text import check_report
+
+    check_report(report, console)
 
 
 def register(app: typer.Typer) -> None:

@@ -113,9 +113,14 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(report.dumps(previews))
         elif out is None:
+            from coko_cli.ci_text import preview_lines, wants_tree
+
             console = Console(emoji=False)
             for p in previews:
-                report.render(console, p)
+                if wants_tree(console):
+                    report.render(console, p)
+                else:
+                    preview_lines(console, p)
         leaks = [leak for p in previews for leak in p.leaks]
         if leaks:
             fail([f"secret value in a plain (non-secret) field: {leak}" for leak in leaks], EXIT_FAILED)

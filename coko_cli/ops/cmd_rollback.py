@@ -39,6 +39,9 @@ COLUMNS = (
 )
 
 
+RERUN = "Rerun `coko rollback` (or add --resume) to wait and verify again; follow ECS with `coko status`."
+
+
 def plan_records(choice: Choice) -> Records:
     rows = [
         {
@@ -47,7 +50,7 @@ def plan_records(choice: Choice) -> Records:
             "target": s.target.label,
             "release": s.target.tag or s.target.digest,
             "image": s.target.image,
-            "step": "done" if s.role in choice.done and s.changes else "move" if s.changes else "unchanged",
+            "step": "move" if s.changes else "done" if choice.resumed else "unchanged",
         }
         for s in choice.steps
     ]
@@ -102,10 +105,13 @@ def register(app: typer.Typer) -> None:
         run.doc["outcome"] = "partial"
         transaction.apply(run, target.cluster, choice)
         run.doc.update(moved=list(choice.done), pending=[], outcome="unverified")
-        with run.out.progress("waiting for services to become stable") as progress:
-            services = rollback.wait_stable(
-                run.clients.ecs, target, timeout, lambda: run.pause("waiting for the services"), lambda s, _e: progress.update(_progress(s)), run.out.warn
-            )
+        try:
+            with run.out.progress("waiting for services to become stable") as progress:
+                services = rollback.wait_stable(
+                    run.clients.ecs, target, timeout, lambda: run.pause("waiting for the services"), lambda s, _e: progress.update(_progress(s)), run.out.warn
+                )
+        except OpsError as exc:
+            raise OpsError([exc.message, "every service was updated, but the rollback is not verified yet."], exc.code, RERUN) from None
         problems = rollback.verify(choice.steps, services)
         url = health_url or (f"https://{run.config.domain.api}/health/" if check_health else None)
         if not problems and url:
@@ -117,7 +123,10 @@ def register(app: typer.Typer) -> None:
         if problems:
             run.doc.update(outcome="failed", problems=problems)
             raise OpsError(problems, Exit.FAILED, "The record of this rollback is kept: a rerun tries the same release again; --to-release starts another.")
-        journal.clear(run.clients.ecs, target.cluster)
+        try:
+            journal.clear(run.clients.ecs, target.cluster)
+        except OpsError as exc:
+            run.out.warn(f"could not clear the rollback record on the cluster ({exc.message}); the next run finds it complete and clears it.")
         run.doc["outcome"] = "rolled-back"
         run.out.note("[green]✓[/] " + ", ".join(f"{s.role} runs {s.target.label}" for s in choice.steps) + (f"; {run.doc['health']['detail']}" if url else ""))
         run.out.warn("the database schema was NOT rolled back: the older code now runs against the newer schema.")
