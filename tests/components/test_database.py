@@ -37,7 +37,7 @@ def test_production_database_is_multi_az_protected_and_keeps_a_final_snapshot(up
     assert db["multiAz"] is True
     assert db["deletionProtection"] is True
     assert db["skipFinalSnapshot"] is False
-    assert db["finalSnapshotIdentifier"] == "coko-production-db-final"
+    assert db["finalSnapshotIdentifier"].startswith("coko-production-db-final-")  # + a random part (unique per replacement)
     assert db["allocatedStorage"] == 20
     assert db["backupRetentionPeriod"] == 7
     assert db["backupWindow"] == "03:00-04:00"

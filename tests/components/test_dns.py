@@ -30,7 +30,9 @@ def zoned(zoned_root: Path) -> dict[str, StackPreview]:
 @pytest.mark.parametrize("stack", STACKS)
 def test_without_a_zone_the_stack_lists_the_records_to_create(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    assert of_type(preview, RECORD) == [] and of_type(preview, VALIDATION) == []
+    assert of_type(preview, RECORD) == []
+    # No records to wait on: the validations wait for ACM to see the CNAMEs the user adds.
+    assert all("validationRecordFqdns" not in v.inputs for v in of_type(preview, VALIDATION))
     records = preview.outputs["certificateValidationRecords"]
     api = "api.coko.africa" if stack == "production" else "api-za.coko.africa"
     # Cape Town's ALB also answers for the primary's names after a failover.

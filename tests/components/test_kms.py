@@ -57,9 +57,11 @@ def test_every_data_resource_is_encrypted_with_the_stack_key(up: dict[str, Stack
     domain = one(preview, "aws:opensearch/domain:Domain")
     assert domain.inputs["encryptAtRest"] == {"enabled": True, "kmsKeyId": key_arn}
     sse_configs = [
-        r for r in of_type(preview, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration") if "coko:data:" in (r.parent or "")
+        r
+        for r in of_type(preview, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        if "coko:data:" in (r.parent or "") and "coko:logs:LogBucket" not in (r.parent or "")
     ]
-    assert len(sse_configs) == 2  # static and media (ALB/CDN log buckets must use SSE-S3 and are not the data tier's)
+    assert len(sse_configs) == 2  # static and media (ALB/CDN/S3-access log buckets must use SSE-S3)
     for sse in sse_configs:
         default = sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"]
         assert default == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn}

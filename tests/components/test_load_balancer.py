@@ -134,9 +134,11 @@ def test_access_log_bucket_is_sse_s3_private_and_writable_by_the_regional_elb_ac
 
 def test_args_reject_a_single_subnet_and_a_health_check_slower_than_its_interval() -> None:
     with pytest.raises(ValueError, match="two availability zones"):
-        LoadBalancerArgs(vpc_id="vpc-1", vpc_cidr="10.0.0.0/16", subnet_ids=["subnet-1"], certificate_arn="arn")
+        LoadBalancerArgs(vpc_id="vpc-1", vpc_cidr="10.0.0.0/16", subnet_ids=["subnet-1"], certificate_arn="arn", alb_name="coko-x-alb", target_group_name="coko-x-api")
     with pytest.raises(ValueError, match="shorter than its interval"):
         HealthCheck(interval_seconds=10, timeout_seconds=10)
+    with pytest.raises(ValueError, match="1-32 letters"):
+        LoadBalancerArgs(vpc_id="v", vpc_cidr="10.0.0.0/16", subnet_ids=["a", "b"], certificate_arn="arn", alb_name="coko-" + "x" * 30, target_group_name="t")
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -61,7 +61,7 @@ def test_access_policy_admits_only_principals_of_the_account(up: dict[str, Stack
 def test_slow_and_error_logs_go_to_log_groups_opensearch_may_write(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
     options = one(preview, DOMAIN).inputs["logPublishingOptions"]
-    assert {o["logType"] for o in options} == {"SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS", "ES_APPLICATION_LOGS"}
+    assert {o["logType"] for o in options} == {"SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS"}
     assert all(o["enabled"] for o in options)
     policy = json.loads(one(preview, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy").inputs["policyDocument"])
     statement = policy["Statement"][0]

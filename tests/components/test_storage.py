@@ -20,7 +20,7 @@ def _for(preview: StackPreview, type_: str, bucket: str) -> dict:
 
 def _buckets(preview: StackPreview) -> dict[str, str]:
     """The Storage component's buckets (log buckets of other tiers are not its business)."""
-    mine = [b for b in of_type(preview, "aws:s3/bucket:Bucket") if "coko:data:Storage" in (b.parent or "")]
+    mine = [b for b in of_type(preview, "aws:s3/bucket:Bucket") if "coko:data:Storage" in (b.parent or "") and "coko:logs:LogBucket" not in (b.parent or "")]
     return {("media" if b.name.endswith("-media") else "static"): b.outputs["id"] for b in mine}
 
 
