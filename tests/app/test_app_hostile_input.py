@@ -206,3 +206,24 @@ def test_a_405_names_the_allowed_methods(client: Client) -> None:
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
     assert "use GET, HEAD" in response.json()["detail"]
+
+
+def test_an_unexpected_bug_is_a_500_in_the_same_json_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    import coko.catalog.views as views
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(views, "_book_page", broken)
+    response = Client(raise_request_exception=False).get(BOOKS, {"q": "anything"})
+    assert response.status_code == 500
+    assert response.json() == {"status": 500, "code": "server_error", "detail": "Server error."}
+
+
+def test_a_rate_limited_client_gets_429_in_the_same_json_shape(client: Client) -> None:
+    with override_settings(API_RATE_LIMIT="1/m"):
+        codes = [client.get(BOOKS, {"q": f"miss{n}"}).status_code for n in range(2)]
+        response = client.get(BOOKS, {"q": "miss-again"})
+    assert codes == [200, 429]
+    assert response.json() == {"status": 429, "code": "too_many_requests", "detail": "Too many requests."}
+    assert response["Retry-After"] == "30"
