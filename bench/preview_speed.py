@@ -1,15 +1,21 @@
-"""Benchmark `coko preview --all`: wall time and peak memory, against the bare SDK in the same run.
+"""Benchmark the offline preview and policy check of both AWS stacks, as cold processes,
+against the SDK floor measured in the same run.
 
-Baseline: the Pulumi SDK mock runtime registering the same number of trivial resources with no
-program logic, no realistic outputs and no recording. The ratio says what our program, mocks
-and recording cost on top of the SDK floor; the 2x-resources baseline checks linear growth.
+- floor: a cold `python -c "import pulumi, pulumi_aws, pulumi_docker"` (what any Pulumi
+  program pays before declaring a resource);
+- cold `coko preview production capetown` and `coko check production capetown`, each a new
+  process (imports included), wall time and CPU time (user+sys, children included);
+- ratios to the floor, so a busy machine shifts both sides;
+- linear growth: the bare SDK registering N and 2N trivial resources (x2.0 expected), and our
+  per-resource cost in a warm process.
 
-Run: uv run python bench/preview_speed.py [--repeat 5]
+Run: uv run python bench/preview_speed.py [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -20,27 +26,39 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-import pulumi  # noqa: E402
-from pulumi.runtime import settings as runtime_settings  # noqa: E402
-from pulumi.runtime.mocks import MockMonitor, Mocks, set_mocks  # noqa: E402
-from pulumi.runtime.stack import run_in_stack  # noqa: E402
-from pulumi.runtime.sync_await import _sync_await  # noqa: E402
-
-from coko_cli.offline.runner import run_stacks  # noqa: E402
+STACKS = ["production", "capetown"]
+TARGET_SECONDS = 3.0
 
 
-class _Trivial(Mocks):
-    def new_resource(self, args: Any) -> tuple[str, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: Any) -> tuple[dict[str, Any], None]:
-        return {}, None
+def cold(argv: list[str], repeat: int) -> tuple[float, float]:
+    """Median (wall, cpu) seconds of a new process; cpu = user+sys of it and its children."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def bare_sdk(count: int) -> float:
-    """Seconds for the SDK alone to register `count` resources under the mock runtime."""
-    set_mocks(_Trivial(), project="bench", stack="bench", preview=True, monitor=MockMonitor(_Trivial()))
+    """Seconds for the SDK alone to register `count` trivial resources under the mock runtime."""
+    import pulumi
+    from pulumi.runtime import settings as runtime_settings
+    from pulumi.runtime.mocks import MockMonitor, Mocks, set_mocks
+    from pulumi.runtime.stack import run_in_stack
+    from pulumi.runtime.sync_await import _sync_await
+
+    class Trivial(Mocks):
+        def new_resource(self, args: Any) -> tuple[str, dict[str, Any]]:
+            return f"{args.name}-id", dict(args.inputs)
+
+        def call(self, args: Any) -> tuple[dict[str, Any], None]:
+            return {}, None
+
+    set_mocks(Trivial(), project="bench", stack="bench", preview=True, monitor=MockMonitor(Trivial()))
     runtime_settings.ROOT.set(None)
 
     def program() -> None:
@@ -52,42 +70,38 @@ def bare_sdk(count: int) -> float:
     return time.perf_counter() - started
 
 
-def median_seconds(fn: Any, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    python, coko = sys.executable, [sys.executable, "-m", "coko_cli.main"]
 
-    cold_started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "coko_cli.main", "preview", "--all", "--json", "--out", "/dev/null"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    cold = time.perf_counter() - cold_started
+    cold(coko + ["preview", *STACKS, "--json", "--out", os.devnull], 1)  # fills the bytecode cache once
+    floor = cold([python, "-c", "import pulumi, pulumi_aws, pulumi_docker"], args.repeat)
+    preview = cold(coko + ["preview", *STACKS, "--json", "--out", os.devnull], args.repeat)
+    check = cold(coko + ["check", *STACKS, "--format", "json", "--out", os.devnull], args.repeat)
+    sequential = cold(["env", "COKO_PREVIEW_JOBS=1", *coko, "preview", *STACKS, "--json", "--out", os.devnull], args.repeat)
+    baseline = cold(["env", "COKO_PREVIEW_JOBS=1", "COKO_FAST_IMPORT=0", *coko, "preview", *STACKS, "--json", "--out", os.devnull], args.repeat)
 
-    warm = run_stacks(["production", "capetown"], "preview")  # imports warm
+    from coko_cli.offline.runner import run_stacks
+
+    warm = run_stacks(STACKS, "preview")
     resources = sum(len(p.resources) for p in warm)
-    preview = median_seconds(lambda: run_stacks(["production", "capetown"], "preview"), args.repeat)
-    up = median_seconds(lambda: run_stacks(["production", "capetown"], "up"), args.repeat)
-    bare_sdk(10)
-    baseline = median_seconds(lambda: bare_sdk(resources), args.repeat)
-    baseline_2x = median_seconds(lambda: bare_sdk(2 * resources), args.repeat)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sdk_1x = statistics.median(bare_sdk(resources) for _ in range(args.repeat))
+    sdk_2x = statistics.median(bare_sdk(2 * resources) for _ in range(args.repeat))
 
-    print(f"resources (both stacks, excluding the capetown reference run): {resources}")
-    print(f"cold `coko preview --all --json` (new process, imports included): {cold:.2f} s")
-    print(f"warm preview mode, both stacks (median of {args.repeat}): {preview:.2f} s")
-    print(f"warm up mode, both stacks (median of {args.repeat}):      {up:.2f} s")
-    print(f"baseline: bare SDK, {resources} trivial resources:        {baseline:.2f} s")
-    print(f"baseline: bare SDK, {2 * resources} trivial resources:       {baseline_2x:.2f} s  (x{baseline_2x / baseline:.2f} for 2x resources)")
-    print(f"ratio preview / baseline: {preview / baseline:.2f}   ratio up / baseline: {up / baseline:.2f}")
-    print(f"peak RSS: {peak_mib:.0f} MiB")
-    print(f"target: both stacks <= 3 s warm -> {'met' if preview <= 3 and up <= 3 else 'NOT met'}")
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {resources} resources in the two stacks")
+    print(f"SDK floor (cold import pulumi, pulumi_aws, pulumi_docker): wall {floor[0]:.2f} s, cpu {floor[1]:.2f} s")
+    for label, (wall, cpu) in (
+        ("coko preview production capetown", preview),
+        ("coko check production capetown", check),
+        ("  preview, runs in one process", sequential),
+        ("  preview, before issue 12 (no fast import, one process)", baseline),
+    ):
+        print(f"{label:58} wall {wall:5.2f} s ({wall / floor[0]:4.1f}x floor)  cpu {cpu:5.2f} s ({cpu / floor[1]:4.1f}x floor)")
+    print(f"bare SDK, {resources} / {2 * resources} trivial resources: {sdk_1x:.2f} s / {sdk_2x:.2f} s (x{sdk_2x / sdk_1x:.2f} for 2x resources)")
+    met = preview[0] <= TARGET_SECONDS and check[0] <= TARGET_SECONDS
+    print(f"target: each cold command <= {TARGET_SECONDS:.0f} s wall -> {'met' if met else 'NOT met'} (on this run's load)")
 
 
 if __name__ == "__main__":

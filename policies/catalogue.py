@@ -19,7 +19,7 @@ The same rule functions run in two places:
   ```sh
   uv run coko check --all                                   # tables; exit 1 on a mandatory violation
   uv run coko check --all --format sarif --out coko.sarif   # upload with github/codeql-action/upload-sarif
-  uv run coko check --plan preview.json --config overrides.json
+  uv run coko check --plan preview.json --config overrides.json   # a saved `coko preview --json`
   ```
 
 - **With the Pulumi CLI (CrossGuard), against either stack:**
@@ -38,6 +38,47 @@ plan, config or exemption error.
 skips a value that is `[unknown]` (no violation); values redacted as `[secret]` are present.
 Relationship rules (flow logs, bucket companions, WAF logging) link resources by name and parent
 component when ids are unknown. Run `coko check --all --mode up` to evaluate resolved values.
+
+**Will AWS accept it? (`COKO-DEPLOY-*`, mandatory).** The offline preview's mocks accept
+anything; these rules refuse what AWS documents as refused: physical-name lengths and character
+sets (Pulumi's auto-name adds `-` and 7 random characters, so 8 characters count), enum values
+and ranges, Fargate CPU/memory sizes, instance classes per engine, and unsupported combinations
+(read replica of an RDS-managed-password source, CloudFront certificate or WAF outside
+us-east-1, CloudFront logs to an opt-in Region, KMS conditions inconsistent with S3 Bucket Keys,
+a certificate used before validation, a patch-pinned engine with auto minor upgrades). The
+limits are read at check time from botocore's service models (`botocore/data/<service>/<date>/
+service-2.json`: min/max/pattern/enum, or the constraint sentence of the parameter's
+documentation, `policies/aws_models.py`); where the model is silent the anchor names the AWS
+page. Each rule's anchor is its source. tflint's AWS ruleset is the Terraform counterpart.
+
+**Lifecycle (`COKO-LIFE-*`).** The preview JSON carries each resource's options (`options`:
+protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, replaceOnChanges, dependsOn,
+provider, importId) and the resources each input was computed from (`dependencies`), so rules
+check that stateful resources are protected, that final snapshot names cannot collide and that
+names leave headroom. CrossGuard does not expose retainOnDelete or dependsOn: there, those
+options are unknown and skipped.
+
+**Independent scanners on a Terraform-plan export.** `coko preview --format terraform-plan --out
+DIR` writes `DIR/<stack>.tfplan.json` in the `terraform show -json` shape (planned_values,
+resource_changes with after/after_unknown, configuration references for values known only after
+apply); `--plan preview.json` renders a saved preview instead of running one. Types follow the
+bridge's module convention; attribute names and block shapes come from the installed pulumi_aws
+package (`coko_cli/offline/tfschema.py`). Then, without network:
+
+  ```sh
+  uv run coko preview --all --json --out build/preview.json          # preview once
+  uv run coko check --plan build/preview.json                        # our pack
+  uv run coko preview --format terraform-plan --plan build/preview.json --out build/tfplan
+  uv tool run --from checkov==3.3.30 checkov -d build/tfplan --framework terraform_plan --skip-download
+  trivy config --skip-check-update --skip-version-check build/tfplan/production.tfplan.json   # embedded checks, no download
+  conftest test build/tfplan/production.tfplan.json -p my-policies/   # your Rego over input.resource_changes
+  ```
+
+  `make checkov` runs the checkov line in CI (checkov pins boto3 1.35, which our boto3>=1.40
+  excludes, so it lives in an isolated `uv tool` environment; `--skip-download` keeps it
+  offline) and fails on any parsing error or failed check missing from the reviewed
+  `policies/checkov_skips.yaml` (check, resource address, reason); entries that no longer fail
+  are printed as stale.
 
 **Exceptions** live in `policies/exemptions.yaml` (rule, optional stack, resource URN or name, a
 reason of at least one sentence, approved_by). Every report lists the exemptions it used; an
