@@ -16,8 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.app_env import secret_arn
-from components.ecs_service import ARCHITECTURES, AppServiceArgs, _volume_name, container_definition
-from components.log_group import encrypted_log_group
+from components.ecs_service import AppServiceArgs, logged_task_definition
 from components.task_roles import assume_role_policy, execution_policy
 
 ROLE = "dbadmin"
@@ -69,9 +68,6 @@ class DbAdminTask(pulumi.ComponentResource):
         tags = {**backend.tags, "Service": ROLE}
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         trust = account.apply(lambda acct: assume_role_policy(acct, backend.region))
-        group = encrypted_log_group(
-            f"{name}-logs", log_group_name=log_group_name, retention_days=backend.log_retention_days, kms_key_arn=backend.kms_key_arn, tags=tags, parent=self
-        )
         execution = aws.iam.Role(f"{name}-execution", description="ECS agent for the Coko database-admin task", assume_role_policy=trust, tags=tags, opts=child)
         refs = [s["valueFrom"] for s in secrets]
         aws.iam.RolePolicy(
@@ -104,20 +100,6 @@ class DbAdminTask(pulumi.ComponentResource):
             scaling=None,
             tags=tags,
         )
-        definition = aws.ecs.TaskDefinition(
-            f"{name}-task-definition",
-            family=family,
-            requires_compatibilities=["FARGATE"],
-            network_mode="awsvpc",
-            cpu=str(args.cpu),
-            memory=str(args.memory),
-            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX", cpu_architecture=ARCHITECTURES[args.platform]),
-            execution_role_arn=execution.arn,
-            task_role_arn=task.arn,
-            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=_volume_name(path)) for path in args.writable_paths],
-            container_definitions=pulumi.Output.json_dumps([container_definition(args)]),
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[group]),
-        )
+        _group, definition = logged_task_definition(name, args, tags, parent=self)
         self.task_definition_arn = definition.arn
         self.register_outputs({"taskDefinitionArn": definition.arn})

@@ -79,15 +79,14 @@ class DatabaseCredentials(pulumi.ComponentResource):
         aws.secretsmanager.SecretVersion(
             f"{name}-master-value",
             secret_id=master_secret.id,
-            secret_string=pulumi.Output.secret(master.result.apply(lambda pw: _login(names.DB_MASTER_USER, pw, args.db_name))),
+            # RandomPassword.result is a secret output; what is derived from it stays secret.
+            secret_string=master.result.apply(lambda pw: _login(names.DB_MASTER_USER, pw, args.db_name)),
             opts=child,
         )
         aws.secretsmanager.SecretVersion(
             f"{name}-app-value",
             secret_id=app_secret.id,
-            secret_string=pulumi.Output.secret(
-                pulumi.Output.all(app.result, master_secret.arn).apply(lambda v: _login(names.DB_APP_USERS[0], v[0], args.db_name, masterarn=v[1]))
-            ),
+            secret_string=pulumi.Output.all(app.result, master_secret.arn).apply(lambda v: _login(names.DB_APP_USERS[0], v[0], args.db_name, masterarn=v[1])),
             # `coko rotate-db-credentials` writes new versions; the next `pulumi up` must not undo them.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["secretString"]),
         )

@@ -165,6 +165,35 @@ def _volume_name(path: str) -> str:
     return TMP_VOLUME if path == "/tmp" else "scratch" + path.replace("/", "-")
 
 
+def logged_task_definition(
+    name: str, args: AppServiceArgs, tags: Mapping[str, str], parent: pulumi.Resource
+) -> tuple[aws.cloudwatch.LogGroup, aws.ecs.TaskDefinition]:
+    """The role's encrypted log group and its Fargate task definition (one container, ``args``)."""
+    log_group = encrypted_log_group(
+        f"{name}-logs", log_group_name=args.log_group_name, retention_days=args.log_retention_days, kms_key_arn=args.kms_key_arn, tags=tags, parent=parent
+    )
+    task_definition = aws.ecs.TaskDefinition(
+        f"{name}-task",
+        family=args.family,
+        requires_compatibilities=["FARGATE"],
+        network_mode="awsvpc",
+        cpu=str(args.cpu),
+        memory=str(args.memory),
+        runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX", cpu_architecture=ARCHITECTURES[args.platform]),
+        execution_role_arn=args.execution_role_arn,
+        task_role_arn=args.task_role_arn,
+        # Fargate task storage, mounted where the read-only image must still write (/tmp, metrics).
+        volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=_volume_name(path)) for path in args.writable_paths],
+        container_definitions=pulumi.Output.json_dumps([container_definition(args)]),
+        # A new revision must not deregister the previous one: `coko rollback` (and a failed
+        # release's smoke check) deploys it again, and ECS cannot deploy an INACTIVE revision.
+        skip_destroy=True,
+        tags=dict(tags),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_group]),
+    )
+    return log_group, task_definition
+
+
 class AppService(pulumi.ComponentResource):
     """Log group + task definition + Fargate service (+ autoscaling, + ALB ingress) for one role."""
 
@@ -176,34 +205,7 @@ class AppService(pulumi.ComponentResource):
         super().__init__("coko:compute:AppService", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = {**args.tags, "Service": args.role}
-
-        log_group = encrypted_log_group(
-            f"{name}-logs",
-            log_group_name=args.log_group_name,
-            retention_days=args.log_retention_days,
-            kms_key_arn=args.kms_key_arn,
-            tags=tags,
-            parent=self,
-        )
-        task_definition = aws.ecs.TaskDefinition(
-            f"{name}-task",
-            family=args.family,
-            requires_compatibilities=["FARGATE"],
-            network_mode="awsvpc",
-            cpu=str(args.cpu),
-            memory=str(args.memory),
-            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(operating_system_family="LINUX", cpu_architecture=ARCHITECTURES[args.platform]),
-            execution_role_arn=args.execution_role_arn,
-            task_role_arn=args.task_role_arn,
-            # Fargate task storage, mounted where the read-only image must still write (/tmp, metrics).
-            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=_volume_name(path)) for path in args.writable_paths],
-            container_definitions=pulumi.Output.json_dumps([container_definition(args)]),
-            # A new revision must not deregister the previous one: `coko rollback` (and a failed
-            # release's smoke check) deploys it again, and ECS cannot deploy an INACTIVE revision.
-            skip_destroy=True,
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]),
-        )
+        log_group, task_definition = logged_task_definition(name, args, tags, parent=self)
 
         load_balancers = []
         if args.load_balancing is not None:

@@ -33,6 +33,21 @@ GIB = 1024**3
 
 
 @dataclass(frozen=True)
+class Metric:
+    """One CloudWatch metric an alarm watches; ``statistic`` is e.g. ``Sum`` or a percentile ``p95``."""
+
+    namespace: str
+    name: str
+    dimensions: Mapping[str, Any]
+    period: int
+    statistic: str
+
+    def arguments(self) -> dict[str, Any]:
+        stat = {"extended_statistic": self.statistic} if self.statistic.startswith("p") else {"statistic": self.statistic}
+        return {"namespace": self.namespace, "metric_name": self.name, "dimensions": dict(self.dimensions), "period": self.period, **stat}
+
+
+@dataclass(frozen=True)
 class ReplicationWatch:
     """An S3 replication rule whose failures and delays alarm (metrics are reported in the source region)."""
 
@@ -98,103 +113,48 @@ class Monitoring(pulumi.ComponentResource):
         tg = {"LoadBalancer": args.alb_arn_suffix, "TargetGroup": args.target_group_arn_suffix}
         db = {"DBInstanceIdentifier": args.db_instance_identifier}
 
+        elb, rds = "AWS/ApplicationELB", "AWS/RDS"
         # HighErrorRate: 5xx per second over a 5-minute period, whether Django or the ALB answered.
         self._alarm(
             "5xx-rate",
             f"5xx responses above {t.error_rate_per_second}/s over 5 minutes (seed: HighErrorRate, critical)",
-            threshold=t.error_rate_per_second,
-            evaluation_periods=1,
+            None,
+            t.error_rate_per_second,
+            periods=1,
             missing="notBreaching",
             metric_queries=[
-                {"id": "target5xx", "metric": _metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", tg, 300, "Sum")},
-                {"id": "elb5xx", "metric": _metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", alb, 300, "Sum")},
+                {"id": "target5xx", "metric": _metric(elb, "HTTPCode_Target_5XX_Count", tg, 300, "Sum")},
+                {"id": "elb5xx", "metric": _metric(elb, "HTTPCode_ELB_5XX_Count", alb, 300, "Sum")},
                 {"id": "rate", "expression": "(FILL(target5xx, 0) + FILL(elb5xx, 0)) / PERIOD(target5xx)", "label": "5xx per second", "return_data": True},
             ],
         )
-        self._alarm(
-            "p95-latency",
-            f"p95 response time above {t.p95_latency_seconds} s for 5 minutes (seed: HighResponseTime, warning)",
-            threshold=t.p95_latency_seconds,
-            evaluation_periods=1,
-            missing="notBreaching",
-            namespace="AWS/ApplicationELB",
-            metric_name="TargetResponseTime",
-            dimensions=tg,
-            period=300,
-            extended_statistic="p95",
-        )
+        latency = f"p95 response time above {t.p95_latency_seconds} s for 5 minutes (seed: HighResponseTime, warning)"
+        self._alarm("p95-latency", latency, Metric(elb, "TargetResponseTime", tg, 300, "p95"), t.p95_latency_seconds, periods=1, missing="notBreaching")
+        no_hosts = "no healthy backend task behind the ALB for 2 minutes"
         self.healthy_hosts_alarm_name = self._alarm(
-            "healthy-hosts",
-            "no healthy backend task behind the ALB for 2 minutes",
-            threshold=1,
-            comparison="LessThanThreshold",
-            evaluation_periods=2,
-            missing="breaching",
-            namespace="AWS/ApplicationELB",
-            metric_name="HealthyHostCount",
-            dimensions=tg,
-            period=60,
-            statistic="Minimum",
+            "healthy-hosts", no_hosts, Metric(elb, "HealthyHostCount", tg, 60, "Minimum"), 1, periods=2, missing="breaching", comparison="LessThanThreshold"
         )
-        self._alarm(
-            "db-connections",
-            f"more than {t.db_connections} database connections for 2 minutes (seed: DatabaseConnectionHigh, warning)",
-            threshold=t.db_connections,
-            evaluation_periods=2,
-            missing="missing",
-            namespace="AWS/RDS",
-            metric_name="DatabaseConnections",
-            dimensions=db,
-            period=60,
-            statistic="Maximum",
-        )
+        connections = f"more than {t.db_connections} database connections for 2 minutes (seed: DatabaseConnectionHigh, warning)"
+        self._alarm("db-connections", connections, Metric(rds, "DatabaseConnections", db, 60, "Maximum"), t.db_connections, periods=2, missing="missing")
         # Storage autoscaling grows the volume when free space falls under 10 %; this alarm (20 %)
         # warns before that, and again whenever growth reaches maxAllocatedStorageGb.
-        self._alarm(
-            "db-storage",
-            f"database disk more than {t.storage_percent:g} % used (free space below {args.free_storage_threshold_bytes} bytes; seed: HighDiskUsage)",
-            threshold=args.free_storage_threshold_bytes,
-            comparison="LessThanThreshold",
-            evaluation_periods=1,
-            missing="missing",
-            namespace="AWS/RDS",
-            metric_name="FreeStorageSpace",
-            dimensions=db,
-            period=300,
-            statistic="Minimum",
-        )
-        # (metric, threshold, why): the seed's HighMemoryUsage, and CPU that autoscaling (70 %) is not keeping up with.
+        free = args.free_storage_threshold_bytes
+        disk = f"database disk more than {t.storage_percent:g} % used (free space below {free} bytes; seed: HighDiskUsage)"
+        self._alarm("db-storage", disk, Metric(rds, "FreeStorageSpace", db, 300, "Minimum"), free, periods=1, missing="missing", comparison="LessThanThreshold")
+        # (metric, label, threshold, why): the seed's HighMemoryUsage, and CPU that autoscaling (70 %) is not keeping up with.
         usage = (
             ("Memory", "memory", t.memory_percent, "seed: HighMemoryUsage, critical"),
             ("CPU", "CPU", t.cpu_percent, "autoscaling targets 70 %: it is not keeping up"),
         )
         for role, service in args.service_names.items():
+            dims = {"ClusterName": args.cluster_name, "ServiceName": service}
             for metric, label, threshold, why in usage:
-                self._alarm(
-                    f"{role}-{metric.lower()}",
-                    pulumi.Output.concat(service, f": {label} above {threshold:g} % for 5 minutes ({why})"),
-                    threshold=threshold,
-                    evaluation_periods=5,
-                    missing="missing",
-                    namespace="AWS/ECS",
-                    metric_name=f"{metric}Utilization",
-                    dimensions={"ClusterName": args.cluster_name, "ServiceName": service},
-                    period=60,
-                    statistic="Average",
-                )
+                text = pulumi.Output.concat(service, f": {label} above {threshold:g} % for 5 minutes ({why})")
+                self._alarm(f"{role}-{metric.lower()}", text, Metric("AWS/ECS", f"{metric}Utilization", dims, 60, "Average"), threshold, periods=5, missing="missing")
         if args.replica_lag_seconds is not None:
-            self._alarm(
-                "replica-lag",
-                f"read replica more than {args.replica_lag_seconds} s behind its source for 3 minutes (the failover RPO guard)",
-                threshold=args.replica_lag_seconds,
-                evaluation_periods=3,
-                missing="breaching",  # a replica that reports nothing is not replicating
-                namespace="AWS/RDS",
-                metric_name="ReplicaLag",
-                dimensions=db,
-                period=60,
-                statistic="Maximum",
-            )
+            lag = f"read replica more than {args.replica_lag_seconds} s behind its source for 3 minutes (the failover RPO guard)"
+            # A replica that reports nothing is not replicating: missing data breaches.
+            self._alarm("replica-lag", lag, Metric(rds, "ReplicaLag", db, 60, "Maximum"), args.replica_lag_seconds, periods=3, missing="breaching")
         if args.replication is not None:
             self._replication_alarms(args.replication)
 
@@ -213,42 +173,25 @@ class Monitoring(pulumi.ComponentResource):
         """Failed or late media replication (S3 replication metrics, reported in the source region):
         https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html"""
         dims = {"SourceBucket": watch.source_bucket, "DestinationBucket": watch.destination_bucket, "RuleId": watch.rule_id}
-        self._alarm(
-            "media-replication-failed",
-            "objects failed to replicate to the secondary region (its copy, and the CDN failover, are incomplete)",
-            threshold=0,
-            evaluation_periods=1,
-            missing="notBreaching",
-            namespace="AWS/S3",
-            metric_name="OperationsFailedReplication",
-            dimensions=dims,
-            period=300,
-            statistic="Sum",
-        )
-        self._alarm(
-            "media-replication-late",
-            f"media replication more than {watch.late_after_seconds} s behind",
-            threshold=watch.late_after_seconds,
-            evaluation_periods=1,
-            missing="notBreaching",
-            namespace="AWS/S3",
-            metric_name="ReplicationLatency",
-            dimensions=dims,
-            period=300,
-            statistic="Maximum",
-        )
+        failed = "objects failed to replicate to the secondary region (its copy, and the CDN failover, are incomplete)"
+        self._alarm("media-replication-failed", failed, Metric("AWS/S3", "OperationsFailedReplication", dims, 300, "Sum"), 0, periods=1, missing="notBreaching")
+        late = f"media replication more than {watch.late_after_seconds} s behind"
+        latency = Metric("AWS/S3", "ReplicationLatency", dims, 300, "Maximum")
+        self._alarm("media-replication-late", late, latency, watch.late_after_seconds, periods=1, missing="notBreaching")
 
     def _alarm(
         self,
         suffix: str,
         description: pulumi.Input[str],
-        *,
+        metric: Metric | None,
         threshold: float,
-        evaluation_periods: int,
+        *,
+        periods: int,
         missing: str,
         comparison: str = "GreaterThanThreshold",
-        **metric: Any,
+        **queries: Any,
     ) -> str:
+        """One alarm on ``metric`` (or on ``metric_queries``), notifying the topic on ALARM and on OK."""
         alarm_name = f"{self._name}-{suffix}"
         self.alarm_names.append(alarm_name)
         aws.cloudwatch.MetricAlarm(
@@ -257,14 +200,15 @@ class Monitoring(pulumi.ComponentResource):
             alarm_description=description,
             comparison_operator=comparison,
             threshold=threshold,
-            evaluation_periods=evaluation_periods,
-            datapoints_to_alarm=evaluation_periods,
+            evaluation_periods=periods,
+            datapoints_to_alarm=periods,
             treat_missing_data=missing,
             alarm_actions=[self._topic.arn],
             ok_actions=[self._topic.arn],
             tags={**self._tags, "Name": alarm_name},
             opts=pulumi.ResourceOptions(parent=self),
-            **metric,
+            **(metric.arguments() if metric else {}),
+            **queries,
         )
         return alarm_name
 

@@ -93,7 +93,7 @@ def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], pla
         ),
     )
     app_sg = AppSecurityGroup(f"{name}-app", AppSecurityGroupArgs(vpc_id=network.vpc_id, tags=tags))
-    data_tier = {"vpc_id": network.vpc_id, "app_security_group_id": app_sg.id, "kms_key_arn": kms.arn, "tags": tags}
+    data_tier: dict[str, Any] = {"vpc_id": network.vpc_id, "app_security_group_id": app_sg.id, "kms_key_arn": kms.arn, "tags": tags}
 
     credentials = None
     if plan.is_primary:
