@@ -76,7 +76,8 @@ def table(records: Records) -> Table:
 
 def fits(console: Console, renderable: Any) -> bool:
     """A terminal wide enough to show the renderable without wrapping a cell."""
-    return console.is_terminal and Measurement.get(console, console.options, renderable).maximum <= console.width
+    natural = Measurement.get(console, console.options.update_width(10_000), renderable).maximum  # unwrapped width
+    return console.is_terminal and natural <= console.width
 
 
 def show(console: Console, groups: Sequence[Records], *, skip_empty: bool = True) -> None:

@@ -38,8 +38,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
+from typer._click.core import Context as ClickContext  # typer 0.29 vendors click: its own exception classes
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand
 
 from coko_cli.exit_codes import Exit
 from coko_cli.ops.errors import Interrupted, OpsError
@@ -195,7 +197,7 @@ def guarded(body: Callable[[], None]) -> OpsError | None:
         return OpsError(
             f"interrupted by {exc.signal_name}.", exc.code, "Anything already started in AWS keeps running unless said otherwise above; see `coko status`."
         )
-    except (typer.Abort, click.Abort, EOFError):
+    except (typer.Abort, EOFError):
         return OpsError("aborted: nothing was changed.", Exit.FAILED)
     return None
 
@@ -246,6 +248,31 @@ def help_text(text: str) -> str:
     return "\n\n".join(" ".join(paragraph.split()) for paragraph in text.strip().split("\n\n"))
 
 
+class JsonOnUsageError(TyperCommand):
+    """A bad option is an exit path too: with --json, stdout still gets its one document."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: ClickContext | None = None, **extra: Any) -> ClickContext:
+        wants_json = "--json" in args
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as exc:
+            _usage_json(exc, wants_json)
+            raise
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:  # values are converted when the callback is invoked
+            _usage_json(exc, bool(ctx.params.get("as_json")))
+            raise
+
+
+def _usage_json(exc: UsageError, wanted: bool) -> None:
+    if wanted:
+        error = OpsError(exc.format_message(), Exit.USAGE)
+        Output(as_json=True).emit_json({"ok": False, "exitCode": error.code, "error": error.as_json()})
+
+
 def ops_command(
     app: typer.Typer, name: str, help: str, *, codes: tuple[int, ...], deadline: float, waits: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -267,7 +294,7 @@ def ops_command(
         command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
         command.__annotations__ = {p.name: p.annotation for p in params}
         command.__name__ = func.__name__
-        app.command(name=name, help=help_text(help) + "\n\n" + codes_line(codes))(command)
+        app.command(name=name, help=help_text(help) + "\n\n" + codes_line(codes), cls=JsonOnUsageError)(command)
         return func
 
     return decorate
