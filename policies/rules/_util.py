@@ -31,6 +31,13 @@ def statements(document: Any) -> list[dict[str, Any]]:
     return [s for s in as_list(document.get("Statement")) if isinstance(s, dict)]
 
 
+def policy_statements(r: Resource, key: str) -> list[dict[str, Any]] | None:
+    """Statements of a JSON policy input (trust, bucket, IAM policy); None while the document is
+    unknown at preview, so the rule skips it."""
+    document = parse_json(r.get(key))
+    return None if unknown(document) else statements(document)
+
+
 def truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
@@ -40,7 +47,7 @@ def is_false(value: Any) -> bool:
     return not unknown(value) and not truthy(value)
 
 
-__all__ = ["SECRET", "UNKNOWN", "WORLD", "as_list", "is_false", "parse_json", "statements", "truthy", "unknown"]
+__all__ = ["SECRET", "UNKNOWN", "WORLD", "as_list", "is_false", "parse_json", "policy_statements", "statements", "truthy", "unknown"]
 
 
 def owner(companion: Resource, targets: list[Resource], key: str) -> Resource | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..aws_models import Constraint, doc_number, member
-from ..framework import Resource, rule, unknown
+from ..framework import Resource, Severity, rule, unknown
 
 AUTONAME_SUFFIX = 8  # "-" + 7 random characters appended by Pulumi auto-naming
 API = "https://docs.aws.amazon.com"
@@ -74,68 +75,162 @@ def _identifier(service: str, operation: str, name: str) -> Constraint:
     return Constraint(c.where, min=1, max=doc_number(c, r"from 1 to (\d+) (?:letters|alphanumeric)"), doc=c.doc)
 
 
+def _bucket_rules(name: str) -> list[str]:
+    problems = []
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", name):
+        problems.append(f"bucket name {name!r} may use only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit")
+    if ".." in name or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name) or name.startswith("xn--") or name.endswith("-s3alias"):
+        problems.append(f"bucket name {name!r} uses a reserved form (.., IP address, xn-- or -s3alias)")
+    return problems
+
+
 LB_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]
 TG_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"]
 
 
-@rule(
-    "COKO-DEPLOY-001",
-    types=LB_TYPES,
-    title="Load balancer names fit 32 characters (auto-name suffix counted), letters/digits/hyphens",
-    severity="high",
-    anchor=f"botocore elbv2 CreateLoadBalancer.Name; {API}/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
-    remediation="Give the load balancer an explicit short name (e.g. coko-<stack>-alb) instead of relying on auto-naming.",
+@dataclass(frozen=True)
+class NameRule:
+    """A name rule whose whole check is ``check_name``; the limit is read from the model when it runs."""
+
+    id: str
+    types: list[str]
+    key: str
+    constraint: Callable[[], Constraint]
+    extra: Callable[[str], list[str]] | None
+    title: str
+    severity: Severity
+    anchor: str
+    remediation: str
+
+    def check(self, r: Resource) -> list[str]:
+        return check_name(r, self.key, self.constraint(), self.extra)
+
+
+NAME_RULES = (
+    NameRule(
+        "COKO-DEPLOY-001",
+        LB_TYPES,
+        "name",
+        lambda: _elb("CreateLoadBalancer"),
+        _dns_label("load balancer name", "internal-"),
+        "Load balancer names fit 32 characters (auto-name suffix counted), letters/digits/hyphens",
+        "high",
+        f"botocore elbv2 CreateLoadBalancer.Name; {API}/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
+        "Give the load balancer an explicit short name (e.g. coko-<stack>-alb) instead of relying on auto-naming.",
+    ),
+    NameRule(
+        "COKO-DEPLOY-002",
+        TG_TYPES,
+        "name",
+        lambda: _elb("CreateTargetGroup"),
+        _dns_label("target group name"),
+        "Target group names fit 32 characters (auto-name suffix counted), letters/digits/hyphens",
+        "high",
+        f"botocore elbv2 CreateTargetGroup.Name; {API}/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
+        "Give the target group an explicit short name (e.g. coko-<stack>-api).",
+    ),
+    NameRule(
+        "COKO-DEPLOY-003",
+        ["aws:opensearch/domain:Domain"],
+        "domainName",
+        lambda: member("opensearch", "CreateDomain", "DomainName"),
+        None,
+        "OpenSearch domain names are 3-28 lowercase letters, digits and hyphens",
+        "high",
+        f"botocore opensearch CreateDomain.DomainName; {API}/opensearch-service/latest/APIReference/API_CreateDomain.html",
+        "Set domain_name explicitly, at most 28 characters, starting with a lowercase letter.",
+    ),
+    NameRule(
+        "COKO-DEPLOY-004",
+        ["aws:elasticache/replicationGroup:ReplicationGroup"],
+        "replicationGroupId",
+        lambda: _identifier("elasticache", "CreateReplicationGroup", "ReplicationGroupId"),
+        _letter_first("replication group id"),
+        "ElastiCache replication group ids are 1-40 characters, letter first, no double or trailing hyphen",
+        "high",
+        f"botocore elasticache CreateReplicationGroup.ReplicationGroupId; {API}/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html",
+        "Set replication_group_id explicitly to at most 40 characters.",
+    ),
+    NameRule(
+        "COKO-DEPLOY-005",
+        ["aws:rds/instance:Instance"],
+        "identifier",
+        lambda: _identifier("rds", "CreateDBInstance", "DBInstanceIdentifier"),
+        _letter_first("DB instance identifier"),
+        "RDS instance identifiers are 1-63 characters, letter first, no double or trailing hyphen",
+        "high",
+        f"botocore rds CreateDBInstance.DBInstanceIdentifier; {API}/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
+        "Set identifier explicitly (coko-<stack>-db).",
+    ),
+    NameRule(
+        "COKO-DEPLOY-007",
+        ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"],
+        "name",
+        lambda: member("iam", "PutRolePolicy", "PolicyName"),
+        None,
+        "IAM policy names fit 128 characters of [\\w+=,.@-]",
+        "medium",
+        f"botocore iam CreatePolicy.PolicyName / PutRolePolicy.PolicyName; {API}/IAM/latest/APIReference/API_PutRolePolicy.html",
+        "Use letters, digits and +=,.@_- only in policy names.",
+    ),
+    NameRule(
+        "COKO-DEPLOY-008",
+        ["aws:cloudwatch/logGroup:LogGroup"],
+        "name",
+        lambda: member("logs", "CreateLogGroup", "logGroupName"),
+        None,
+        "Log group names are 1-512 characters of [.-_/#A-Za-z0-9]",
+        "medium",
+        f"botocore logs CreateLogGroup.logGroupName; {API}/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+        "Use letters, digits and . - _ / # only in log group names.",
+    ),
+    NameRule(
+        "COKO-DEPLOY-009",
+        ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+        "bucket",
+        lambda: Constraint("S3 bucket naming rules", min=3, max=63),
+        _bucket_rules,
+        "S3 bucket names are 3-63 lowercase characters (auto-name suffix counted)",
+        "high",
+        f"{API}/AmazonS3/latest/userguide/bucketnamingrules.html (the s3 model leaves BucketName unconstrained)",
+        "Set bucket= explicitly (coko-<stack>-<purpose>-<account>) within 63 lowercase characters.",
+    ),
+    NameRule(
+        "COKO-DEPLOY-010",
+        ["aws:ecr/repository:Repository"],
+        "name",
+        lambda: member("ecr", "CreateRepository", "repositoryName"),
+        None,
+        "ECR repository names match the registry's pattern (lowercase, 2-256)",
+        "medium",
+        f"botocore ecr CreateRepository.repositoryName; {API}/AmazonECR/latest/APIReference/API_CreateRepository.html",
+        "Use lowercase letters, digits and . _ - / separators in repository names.",
+    ),
+    NameRule(
+        "COKO-DEPLOY-011",
+        ["aws:wafv2/webAcl:WebAcl"],
+        "name",
+        lambda: member("wafv2", "CreateWebACL", "Name"),
+        None,
+        "WAF web ACL names are 1-128 word characters or hyphens",
+        "medium",
+        f"botocore wafv2 CreateWebACL.Name; {API}/waf/latest/APIReference/API_CreateWebACL.html",
+        "Use letters, digits, _ and - only in the web ACL name.",
+    ),
+    NameRule(
+        "COKO-DEPLOY-013",
+        ["aws:backup/vault:Vault"],
+        "name",
+        lambda: member("backup", "CreateBackupVault", "BackupVaultName"),
+        None,
+        "Backup vault names are 2-50 letters, digits, hyphens or underscores",
+        "medium",
+        f"botocore backup CreateBackupVault.BackupVaultName; {API}/aws-backup/latest/devguide/API_CreateBackupVault.html",
+        "Shorten the vault name (e.g. coko-<stack>).",
+    ),
 )
-def lb_name(r: Resource) -> list[str]:
-    return check_name(r, "name", _elb("CreateLoadBalancer"), _dns_label("load balancer name", "internal-"))
-
-
-@rule(
-    "COKO-DEPLOY-002",
-    types=TG_TYPES,
-    title="Target group names fit 32 characters (auto-name suffix counted), letters/digits/hyphens",
-    severity="high",
-    anchor=f"botocore elbv2 CreateTargetGroup.Name; {API}/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
-    remediation="Give the target group an explicit short name (e.g. coko-<stack>-api).",
-)
-def tg_name(r: Resource) -> list[str]:
-    return check_name(r, "name", _elb("CreateTargetGroup"), _dns_label("target group name"))
-
-
-@rule(
-    "COKO-DEPLOY-003",
-    types=["aws:opensearch/domain:Domain"],
-    title="OpenSearch domain names are 3-28 lowercase letters, digits and hyphens",
-    severity="high",
-    anchor=f"botocore opensearch CreateDomain.DomainName; {API}/opensearch-service/latest/APIReference/API_CreateDomain.html",
-    remediation="Set domain_name explicitly, at most 28 characters, starting with a lowercase letter.",
-)
-def opensearch_name(r: Resource) -> list[str]:
-    return check_name(r, "domainName", member("opensearch", "CreateDomain", "DomainName"))
-
-
-@rule(
-    "COKO-DEPLOY-004",
-    types=["aws:elasticache/replicationGroup:ReplicationGroup"],
-    title="ElastiCache replication group ids are 1-40 characters, letter first, no double or trailing hyphen",
-    severity="high",
-    anchor=f"botocore elasticache CreateReplicationGroup.ReplicationGroupId; {API}/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html",
-    remediation="Set replication_group_id explicitly to at most 40 characters.",
-)
-def elasticache_id(r: Resource) -> list[str]:
-    return check_name(r, "replicationGroupId", _identifier("elasticache", "CreateReplicationGroup", "ReplicationGroupId"), _letter_first("replication group id"))
-
-
-@rule(
-    "COKO-DEPLOY-005",
-    types=["aws:rds/instance:Instance"],
-    title="RDS instance identifiers are 1-63 characters, letter first, no double or trailing hyphen",
-    severity="high",
-    anchor=f"botocore rds CreateDBInstance.DBInstanceIdentifier; {API}/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
-    remediation="Set identifier explicitly (coko-<stack>-db).",
-)
-def rds_identifier(r: Resource) -> list[str]:
-    return check_name(r, "identifier", _identifier("rds", "CreateDBInstance", "DBInstanceIdentifier"), _letter_first("DB instance identifier"))
+for _spec in NAME_RULES:
+    rule(_spec.id, types=_spec.types, title=_spec.title, severity=_spec.severity, anchor=_spec.anchor, remediation=_spec.remediation)(_spec.check)
 
 
 @rule(
@@ -150,75 +245,6 @@ def role_name(r: Resource) -> list[str]:
     path = r.get("path")
     problems = member("iam", "CreateRole", "Path").problems(path, "path") if isinstance(path, str) else []
     return check_name(r, "name", member("iam", "CreateRole", "RoleName")) + problems
-
-
-@rule(
-    "COKO-DEPLOY-007",
-    types=["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"],
-    title="IAM policy names fit 128 characters of [\\w+=,.@-]",
-    severity="medium",
-    anchor=f"botocore iam CreatePolicy.PolicyName / PutRolePolicy.PolicyName; {API}/IAM/latest/APIReference/API_PutRolePolicy.html",
-    remediation="Use letters, digits and +=,.@_- only in policy names.",
-)
-def policy_name(r: Resource) -> list[str]:
-    return check_name(r, "name", member("iam", "PutRolePolicy", "PolicyName"))
-
-
-@rule(
-    "COKO-DEPLOY-008",
-    types=["aws:cloudwatch/logGroup:LogGroup"],
-    title="Log group names are 1-512 characters of [.-_/#A-Za-z0-9]",
-    severity="medium",
-    anchor=f"botocore logs CreateLogGroup.logGroupName; {API}/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
-    remediation="Use letters, digits and . - _ / # only in log group names.",
-)
-def log_group_name(r: Resource) -> list[str]:
-    return check_name(r, "name", member("logs", "CreateLogGroup", "logGroupName"))
-
-
-def _bucket_rules(name: str) -> list[str]:
-    problems = []
-    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", name):
-        problems.append(f"bucket name {name!r} may use only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit")
-    if ".." in name or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name) or name.startswith("xn--") or name.endswith("-s3alias"):
-        problems.append(f"bucket name {name!r} uses a reserved form (.., IP address, xn-- or -s3alias)")
-    return problems
-
-
-@rule(
-    "COKO-DEPLOY-009",
-    types=["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
-    title="S3 bucket names are 3-63 lowercase characters (auto-name suffix counted)",
-    severity="high",
-    anchor=f"{API}/AmazonS3/latest/userguide/bucketnamingrules.html (the s3 model leaves BucketName unconstrained)",
-    remediation="Set bucket= explicitly (coko-<stack>-<purpose>-<account>) within 63 lowercase characters.",
-)
-def bucket_name(r: Resource) -> list[str]:
-    return check_name(r, "bucket", Constraint("S3 bucket naming rules", min=3, max=63), _bucket_rules)
-
-
-@rule(
-    "COKO-DEPLOY-010",
-    types=["aws:ecr/repository:Repository"],
-    title="ECR repository names match the registry's pattern (lowercase, 2-256)",
-    severity="medium",
-    anchor=f"botocore ecr CreateRepository.repositoryName; {API}/AmazonECR/latest/APIReference/API_CreateRepository.html",
-    remediation="Use lowercase letters, digits and . _ - / separators in repository names.",
-)
-def ecr_name(r: Resource) -> list[str]:
-    return check_name(r, "name", member("ecr", "CreateRepository", "repositoryName"))
-
-
-@rule(
-    "COKO-DEPLOY-011",
-    types=["aws:wafv2/webAcl:WebAcl"],
-    title="WAF web ACL names are 1-128 word characters or hyphens",
-    severity="medium",
-    anchor=f"botocore wafv2 CreateWebACL.Name; {API}/waf/latest/APIReference/API_CreateWebACL.html",
-    remediation="Use letters, digits, _ and - only in the web ACL name.",
-)
-def waf_name(r: Resource) -> list[str]:
-    return check_name(r, "name", member("wafv2", "CreateWebACL", "Name"))
 
 
 @rule(
@@ -237,18 +263,6 @@ def kms_alias(r: Resource) -> list[str]:
     if not name.startswith("alias/") or name.startswith("alias/aws/"):
         problems.append(f"alias {name!r} must begin with alias/ and must not begin with alias/aws/ (reserved for AWS managed keys)")
     return problems
-
-
-@rule(
-    "COKO-DEPLOY-013",
-    types=["aws:backup/vault:Vault"],
-    title="Backup vault names are 2-50 letters, digits, hyphens or underscores",
-    severity="medium",
-    anchor=f"botocore backup CreateBackupVault.BackupVaultName; {API}/aws-backup/latest/devguide/API_CreateBackupVault.html",
-    remediation="Shorten the vault name (e.g. coko-<stack>).",
-)
-def backup_vault_name(r: Resource) -> list[str]:
-    return check_name(r, "name", member("backup", "CreateBackupVault", "BackupVaultName"))
 
 
 def _secret_chars(name: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..framework import Resource, as_list, rule, unknown
-from ._util import parse_json, statements
+from ._util import parse_json, policy_statements, statements
 
 POLICY = "aws:iam/policy:Policy"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -87,11 +87,11 @@ def no_admin(r: Resource) -> list[str]:
     remediation='Set the trust policy Principal to {"Service": "ecs-tasks.amazonaws.com"} (or the exact account/role).',
 )
 def trust_policy(r: Resource) -> list[str]:
-    document = parse_json(r.get("assumeRolePolicy"))
-    if unknown(document):
+    found = policy_statements(r, "assumeRolePolicy")
+    if found is None:
         return []
     problems = []
-    for s in statements(document):
+    for s in found:
         principal = s.get("Principal")
         values = [principal] if isinstance(principal, str) else [v for vs in principal.values() for v in as_list(vs)] if isinstance(principal, dict) else []
         if s.get("Effect") == "Allow" and "*" in values:

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ..framework import Resource, StackView, as_list, number, rule, stack_rule, unknown
-from ._util import owner, parse_json, statements, truthy
+from ._util import owner, policy_statements, truthy
 from .deploy_names import API, LB_TYPES, TG_TYPES, physical_name
 
 BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
@@ -154,11 +154,11 @@ def _principals(statement: dict[str, Any]) -> list[str]:
     remediation="Trust specific role/user ARNs, or add a Condition (aws:PrincipalArn, aws:MultiFactorAuthPresent, aws:PrincipalTag).",
 )
 def root_trust_conditioned(r: Resource) -> list[str]:
-    document = parse_json(r.get("assumeRolePolicy"))
-    if unknown(document):
+    found = policy_statements(r, "assumeRolePolicy")
+    if found is None:
         return []
     problems = []
-    for st in statements(document):
+    for st in found:
         roots = [p for p in _principals(st) if ROOT_PRINCIPAL.match(p)]
         if st.get("Effect") == "Allow" and roots and not st.get("Condition"):
             problems.append(f"trusts {', '.join(roots)} (every principal of the account) with no Condition")

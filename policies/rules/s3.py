@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..framework import Resource, StackView, as_list, rule, stack_rule, unknown
-from ._util import companion_violations, parse_json, statements, truthy
+from ._util import companion_violations, policy_statements, truthy
 
 BUCKET = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
@@ -85,10 +87,10 @@ def ownership(r: Resource) -> list[str]:
     remediation='Add a Deny statement for "s3:*" on the bucket and its objects with Condition Bool aws:SecureTransport = "false".',
 )
 def tls_only(r: Resource) -> list[str]:
-    document = parse_json(r.get("policy"))
-    if unknown(document):
+    found = policy_statements(r, "policy")
+    if found is None:
         return []
-    for s in statements(document):
+    for s in found:
         condition = s.get("Condition", {}) if isinstance(s.get("Condition"), dict) else {}
         secure = condition.get("Bool", {}).get("aws:SecureTransport") if isinstance(condition.get("Bool"), dict) else None
         if s.get("Effect") == "Deny" and str(secure).lower() == "false":
@@ -109,37 +111,27 @@ def no_public_acl(r: Resource) -> list[str]:
     return [f"acl is {acl!r}"] if acl in PUBLIC_ACLS else []
 
 
-@stack_rule(
-    "COKO-S3-007",
-    title="Every bucket has a public access block",
-    severity="critical",
-    anchor="cdk-nag AwsSolutions-S2; checkov CKV2_AWS_6",
-    remediation="Add an aws.s3.BucketPublicAccessBlock for the bucket (named <bucket>-public-access).",
-    unknowns=UNKNOWN_LINK,
+# Companions every bucket needs: (rule id, companion types, resource class, title, severity, anchor, note).
+COMPANIONS = (
+    ("COKO-S3-007", PUBLIC_ACCESS_BLOCK, "BucketPublicAccessBlock", "Every bucket has a public access block", "critical", "cdk-nag AwsSolutions-S2; checkov CKV2_AWS_6", "(named <bucket>-public-access)"),
+    ("COKO-S3-008", ENCRYPTION, "BucketServerSideEncryptionConfiguration", "Every bucket has a default encryption configuration", "high", "checkov CKV_AWS_145", ""),
+    ("COKO-S3-009", OWNERSHIP, "BucketOwnershipControls", "Every bucket has ownership controls", "medium", "checkov CKV2_AWS_65", ""),
 )
-def has_public_access_block(stack: StackView) -> list[tuple[str, str]]:
-    return companion_violations(stack, BUCKET, PUBLIC_ACCESS_BLOCK, "bucket", "BucketPublicAccessBlock")
 
 
-@stack_rule(
-    "COKO-S3-008",
-    title="Every bucket has a default encryption configuration",
-    severity="high",
-    anchor="checkov CKV_AWS_145",
-    remediation="Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket.",
-    unknowns=UNKNOWN_LINK,
-)
-def has_encryption(stack: StackView) -> list[tuple[str, str]]:
-    return companion_violations(stack, BUCKET, ENCRYPTION, "bucket", "BucketServerSideEncryptionConfiguration")
+def _companion_rule(companions: tuple[str, ...], what: str) -> Callable[[StackView], list[tuple[str, str]]]:
+    def check(stack: StackView) -> list[tuple[str, str]]:
+        return companion_violations(stack, BUCKET, companions, "bucket", what)
+
+    return check
 
 
-@stack_rule(
-    "COKO-S3-009",
-    title="Every bucket has ownership controls",
-    severity="medium",
-    anchor="checkov CKV2_AWS_65",
-    remediation="Add an aws.s3.BucketOwnershipControls for the bucket.",
-    unknowns=UNKNOWN_LINK,
-)
-def has_ownership(stack: StackView) -> list[tuple[str, str]]:
-    return companion_violations(stack, BUCKET, OWNERSHIP, "bucket", "BucketOwnershipControls")
+for _id, _types, _what, _title, _severity, _anchor, _note in COMPANIONS:
+    stack_rule(
+        _id,
+        title=_title,
+        severity=_severity,
+        anchor=_anchor,
+        remediation=f"Add an aws.s3.{_what} for the bucket{(' ' + _note) if _note else ''}.",
+        unknowns=UNKNOWN_LINK,
+    )(_companion_rule(_types, _what))
