@@ -8,7 +8,8 @@ use), then times, on a fresh stack each round:
   3 x UpdateService, DescribeServices;
 - in-process: `coko rollback --stack production --yes --poll-interval 0` through typer's
   CliRunner (the CLI's own work: stack file, session and clients, discovery by tags, revision
-  lookup, plan, update, wait, verification, rendering);
+  lookup and release choice, plan, the rollback record in the cluster's tags — 1 read, 4 writes,
+  1 removal — update, wait, verification, rendering);
 - subprocess: the same command as `python -m coko_cli.main …` (adds interpreter start-up and
   imports: what an operator's terminal or a CI step actually waits).
 
