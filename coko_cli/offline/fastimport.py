@@ -18,6 +18,7 @@ never touched. ``COKO_FAST_IMPORT=0`` turns it off.
 from __future__ import annotations
 import __future__ as future_flags
 
+import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -131,6 +132,34 @@ def _lazy_forward_refs() -> None:
     forward_ref.__init__ = __init__
     forward_ref.__forward_code__ = property(forward_code)
     forward_ref.__coko_lazy__ = True
+
+
+def _hint_file(root: Path) -> Path:
+    return cache_dir() / f"preload-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.txt"
+
+
+def remember_modules(root: Path) -> None:
+    """Note which provider-SDK modules this project's program loaded (a hint for the next run)."""
+    loaded = sorted(name for name in sys.modules if name.partition(".")[0] in PACKAGES)
+    _write(_hint_file(root), "\n".join(loaded).encode())
+
+
+def preload_modules(root: Path) -> int:
+    """Import the modules the last run of this project loaded, so forked workers share them
+    (the hint only saves time: a stale or missing one changes nothing else)."""
+    try:
+        names = _hint_file(root).read_text().split()
+    except OSError:
+        return 0
+    count = 0
+    for name in names:
+        if name.partition(".")[0] in PACKAGES:
+            try:
+                importlib.import_module(name)
+                count += 1
+            except ImportError:
+                continue
+    return count
 
 
 def install() -> None:

@@ -35,7 +35,7 @@ from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-from coko_cli.offline import mocks
+from coko_cli.offline import fastimport, mocks
 from coko_contract.names import PROJECT
 from stacks.config_source import AnyStackConfig, ConfigError, load_stack_file, project_root, read_stack_file
 
@@ -430,6 +430,7 @@ def _preload(root: Path | None) -> None:
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     importlib.import_module("stacks.program")
+    fastimport.preload_modules(root)  # the provider modules the last run used (stacks.program imports lazily)
 
 
 def run_stacks(stacks: list[str], mode: Mode, root: Path | None = None) -> list[StackPreview]:
@@ -448,6 +449,7 @@ def run_stacks(stacks: list[str], mode: Mode, root: Path | None = None) -> list[
     results: dict[tuple[str, Mode], StackPreview] = dict(zip(first, _run_level(first, {}, root), strict=True))
     references = {stack: preview.raw_outputs for (stack, run_mode), preview in results.items() if run_mode == "up"}
     results.update(zip(second, _run_level(second, references, root), strict=True))
+    fastimport.remember_modules(root or project_root())
     return [results[(s, mode)] for s in stacks]
 
 
