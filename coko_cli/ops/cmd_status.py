@@ -26,9 +26,11 @@ def register(app: typer.Typer) -> None:
         events: Annotated[int, typer.Option(min=0, help="Latest events to show per service.")] = 5,
         tasks: Annotated[int, typer.Option(min=0, help="One-off tasks to show (running or recently stopped).")] = 10,
     ) -> None:
-        from coko_cli.ops import status
+        from coko_cli.ops import do_ops, status
         from coko_cli.ops.oneoff import recent_tasks
 
+        if do_ops.is_digitalocean(run):
+            return do_ops.status(run)
         target = run.find(naming.SERVICE_ROLES)
         rows = status.summarize(target.services, events)
         one_off = recent_tasks(run.clients.ecs, target.cluster, tasks) if tasks else []
