@@ -70,7 +70,9 @@ class DoAppImage(pulumi.ComponentResource):
             image_name=pulumi.Output.concat(registry.endpoint, "/", args.repository, ":", args.tag),
             build=docker.DockerBuildArgs(context=args.context, dockerfile=args.dockerfile, platform=args.platform),
             registry=docker.RegistryArgs(
-                server=registry.server_url, username=login.apply(lambda pair: pair[0]), password=pulumi.Output.secret(cast(Any, login.apply(lambda pair: pair[1])))
+                server=registry.server_url,
+                username=login.apply(lambda pair: pair[0]),
+                password=pulumi.Output.secret(cast(Any, login.apply(lambda pair: pair[1]))),
             ),
             opts=child,
         )
