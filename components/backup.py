@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.service_role import service_role
+
 # AWS managed policies for the AWS Backup service role (RDS and S3).
 BACKUP_ROLE_POLICIES = (
     "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
@@ -119,15 +121,7 @@ class BackupPlan(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=child,
         )
-        role = aws.iam.Role(
-            f"{name}-role",
-            description=f"AWS Backup for {args.plan_name}",
-            assume_role_policy=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-            ),
-            tags=dict(args.tags),
-            opts=child,
-        )
+        role = service_role(f"{name}-role", service="backup.amazonaws.com", description=f"AWS Backup for {args.plan_name}", tags=args.tags, parent=self)
         attachments = [
             aws.iam.RolePolicyAttachment(f"{name}-role-{arn.rsplit('/', 1)[-1]}", role=role.name, policy_arn=arn, opts=child) for arn in BACKUP_ROLE_POLICIES
         ]

@@ -13,7 +13,6 @@ coko_catalog, coko_reading, coko_recommendation) are created by the app's
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import pulumi_random as random
 from coko_contract import names
 from components.app_security_group import data_security_group
 from components.log_group import encrypted_log_group
+from components.service_role import service_role
 from components.settings import DatabaseConfig
 
 PORT = 5432
@@ -125,17 +125,8 @@ class Database(pulumi.ComponentResource):
             opts=child,
         )
 
-        monitoring_role = aws.iam.Role(
-            f"{name}-monitoring",
-            description=f"Enhanced Monitoring for {args.identifier}",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-                }
-            ),
-            tags=tags,
-            opts=child,
+        monitoring_role = service_role(
+            f"{name}-monitoring", service="monitoring.rds.amazonaws.com", description=f"Enhanced Monitoring for {args.identifier}", tags=tags, parent=self
         )
         attachment = aws.iam.RolePolicyAttachment(f"{name}-monitoring-policy", role=monitoring_role.name, policy_arn=ENHANCED_MONITORING_POLICY, opts=child)
 

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.log_group import encrypted_log_group
+from components.service_role import service_role
 
 
 @dataclass(frozen=True)
@@ -164,17 +165,7 @@ class Network(pulumi.ComponentResource):
         """All traffic to CloudWatch, written by a role that may only write to that log group."""
         child = pulumi.ResourceOptions(parent=self)
         group = encrypted_log_group(f"{name}-flow-logs", log_group_name=None, retention_days=retention_days, kms_key_arn=kms_key_arn, tags=tags, parent=self)
-        role = aws.iam.Role(
-            f"{name}-flow-logs-role",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-                }
-            ),
-            tags=dict(tags),
-            opts=child,
-        )
+        role = service_role(f"{name}-flow-logs-role", service="vpc-flow-logs.amazonaws.com", description=None, tags=tags, parent=self)
         aws.iam.RolePolicy(
             f"{name}-flow-logs-policy",
             role=role.id,

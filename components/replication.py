@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.service_role import service_role
+
 RULE_ID = "media-to-secondary"
 LATE_AFTER_MINUTES = 15
 
@@ -105,15 +107,8 @@ class MediaReplication(pulumi.ComponentResource):
     def __init__(self, name: str, args: MediaReplicationArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:data:MediaReplication", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
-        role = aws.iam.Role(
-            f"{name}-role",
-            description=f"S3 replication of media from {args.source_region} to {args.destination_region}",
-            assume_role_policy=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-            ),
-            tags=dict(args.tags),
-            opts=child,
-        )
+        description = f"S3 replication of media from {args.source_region} to {args.destination_region}"
+        role = service_role(f"{name}-role", service="s3.amazonaws.com", description=description, tags=args.tags, parent=self)
         policy = aws.iam.RolePolicy(
             f"{name}-policy",
             role=role.id,

@@ -173,32 +173,20 @@ def build_origin_failover(cfg: StackConfig, edge: Edge, monitoring: Monitoring) 
     if not zone:
         return None
     lb = edge.load_balancer
-    if cfg.is_primary:
-        if not cfg.disaster_recovery.secondary_stack:
-            return None
-        args = OriginFailoverArgs(
-            zone_id=zone,
-            origin_name=origin_host(cfg.domain.api),
-            role="PRIMARY",
-            set_identifier=names.failover_set_identifier(cfg.stack),
-            alb_dns_name=lb.dns_name,
-            alb_zone_id=lb.zone_id,
-            health_check_name=names.api_health_check_name(cfg.stack),
-            healthy_hosts_alarm=(monitoring.healthy_hosts_alarm_name, cfg.region),
-            tags=cfg.tags,
-        )
+    alb: dict[str, Any] = {
+        "zone_id": zone,
+        "set_identifier": names.failover_set_identifier(cfg.stack),
+        "alb_dns_name": lb.dns_name,
+        "alb_zone_id": lb.zone_id,
+        "tags": cfg.tags,
+    }
+    if cfg.is_primary and cfg.disaster_recovery.secondary_stack:
+        guard: dict[str, Any] = {"health_check_name": names.api_health_check_name(cfg.stack), "healthy_hosts_alarm": (monitoring.healthy_hosts_alarm_name, cfg.region)}
+        args = OriginFailoverArgs(origin_name=origin_host(cfg.domain.api), role="PRIMARY", **guard, **alb)
+    elif not cfg.is_primary and cfg.domain.primary_api:
+        args = OriginFailoverArgs(origin_name=origin_host(cfg.domain.primary_api), role="SECONDARY", **alb)
     else:
-        if not cfg.domain.primary_api:
-            return None
-        args = OriginFailoverArgs(
-            zone_id=zone,
-            origin_name=origin_host(cfg.domain.primary_api),
-            role="SECONDARY",
-            set_identifier=names.failover_set_identifier(cfg.stack),
-            alb_dns_name=lb.dns_name,
-            alb_zone_id=lb.zone_id,
-            tags=cfg.tags,
-        )
+        return None
     return OriginFailover(f"{cfg.name}-origin-failover", args)
 
 
