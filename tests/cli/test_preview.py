@@ -75,7 +75,7 @@ def test_cli_all_json_to_file(tmp_path: Path) -> None:
 
 
 def test_cli_human_output_shows_tree_counts_and_outputs() -> None:
-    result = runner.invoke(app, ["preview", "capetown"])
+    result = runner.invoke(app, ["preview", "capetown"], env={"TTY_COMPATIBLE": "1", "COLUMNS": "200"})  # a terminal: the tree
     assert result.exit_code == 0, result.output
     assert "coko:network:Network" in result.stdout
     assert "Resources by type" in result.stdout and "Stack outputs" in result.stdout

@@ -13,17 +13,7 @@ import pytest
 
 from coko_contract import names as naming
 from tests.ops.conftest import EcsSim, FaultProxy, Stack, coko
-
-FAST = ("--poll-interval", "0")
-ROLES = naming.SERVICE_ROLES
-
-
-def revisions(stack: Stack) -> dict[str, str]:
-    return {role: stack.primary(role) for role in ROLES}
-
-
-def on(revision: int) -> dict[str, str]:
-    return {role: f"{naming.task_family('production', role)}:{revision}" for role in ROLES}
+from tests.ops.test_rollback import FAST, ROLES, on, revisions
 
 
 def journal_tags(stack: Stack) -> dict[str, str]:
