@@ -58,7 +58,9 @@ class AppArgs:
     migration_command: str
     migration_size_slug: str
     envs: Sequence[Mapping[str, Any]]
-    backend_envs: Sequence[Mapping[str, Any]] = ()
+    # Per component (backend, worker, scheduler, migrate): variables whose value differs by
+    # component. They are never also app-level, so no precedence rule decides what a component sees.
+    component_envs: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     domain: str | None = None
     alerts: AlertThresholds = field(default_factory=lambda: AlertThresholds(90.0, 90.0))
     autoscale_cpu_percent: int = 70
@@ -67,6 +69,10 @@ class AppArgs:
         missing = {"backend", "worker", "scheduler"} - set(self.components)
         if missing:
             raise ValueError(f"App Platform app needs components {sorted(missing)}")
+        shared = {e["key"] for e in self.envs}
+        both = sorted({e["key"] for envs in self.component_envs.values() for e in envs} & shared)
+        if both:
+            raise ValueError(f"{', '.join(both)}: set both app-wide and per component")
         if (self.components["scheduler"].min_count, self.components["scheduler"].max_count) != (1, 1):
             raise ValueError("Celery beat must run exactly one instance")
 
@@ -140,7 +146,7 @@ class AppPlatformApp(pulumi.ComponentResource):
             "instance_size_slug": backend.size_slug,
             **_scaling(backend, args.autoscale_cpu_percent),
             "health_check": {"http_path": HEALTH_PATH, "initial_delay_seconds": 10, "period_seconds": 10, "timeout_seconds": 5, "failure_threshold": 3},
-            "envs": list(args.backend_envs),
+            "envs": list(args.component_envs.get("backend", ())),
             "alerts": alerts,
         }
         workers = [
@@ -150,6 +156,7 @@ class AppPlatformApp(pulumi.ComponentResource):
                 "run_command": RUN_COMMANDS[role],
                 "instance_size_slug": args.components[role].size_slug,
                 **_scaling(args.components[role], args.autoscale_cpu_percent),
+                "envs": list(args.component_envs.get(role, ())),
                 "alerts": alerts,
             }
             for role in ("worker", "scheduler")
@@ -161,6 +168,7 @@ class AppPlatformApp(pulumi.ComponentResource):
             "run_command": args.migration_command,
             "instance_size_slug": args.migration_size_slug,
             "instance_count": 1,
+            "envs": list(args.component_envs.get("migrate", ())),
         }
         app_destinations = {"destinations": {"emails": list(args.alerts.emails)}} if args.alerts.emails else {}
         spec: dict[str, Any] = {

@@ -27,6 +27,7 @@ from components.registry import git_image_tag
 from stacks.compute import SES_REGION, sender_address
 from stacks.do_config import DoStackConfig
 
+ROUTED_TO_POOL = ("POSTGRES_HOST", "POSTGRES_PORT")
 DATABASES_MODULE = Path(__file__).resolve().parent.parent / "app" / "coko" / "settings" / "databases.py"
 
 
@@ -117,8 +118,12 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
     envs = app_platform_envs(load_contract(), plain, secret_values)
     sdk = dict(zip(SDK_SECRET_ENV, (storage.access_key, storage.secret_key), strict=True))
     envs += [env(key, value, secret=True) for key, value in sdk.items()] + [env(SDK_PLAIN_ENV[0], storage.endpoint, secret=False)]
-    # The backend reaches each database through its pool (same names, pool port); jobs and Celery connect directly.
-    backend_envs = [env("POSTGRES_HOST", postgres.pool_host, secret=False), env("POSTGRES_PORT", postgres.pool_port.apply(str), secret=False)]
+    # The backend reaches each database through its pool (same names, pool port); Celery and the
+    # migration job connect to the server directly. These two are set per component only.
+    direct = [e for e in envs if e["key"] in ROUTED_TO_POOL]
+    envs = [e for e in envs if e["key"] not in ROUTED_TO_POOL]
+    pooled = [env("POSTGRES_HOST", postgres.pool_host, secret=False), env("POSTGRES_PORT", postgres.pool_port.apply(str), secret=False)]
+    component_envs = {"backend": pooled, "worker": direct, "scheduler": direct, "migrate": direct}
 
     emails = [cfg.monitoring.alert_email] if cfg.monitoring.alert_email else []
     components = {role: Component(role, s.min_count, s.max_count, s.instance_size_slug) for role in names.SERVICE_ROLES for s in [cfg.services.of(role)]}
@@ -134,7 +139,7 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
             migration_command=migration_command(),
             migration_size_slug=cfg.services.migration_size_slug,
             envs=envs,
-            backend_envs=backend_envs,
+            component_envs=component_envs,
             domain=cfg.domain.api,
             alerts=AlertThresholds(cfg.monitoring.cpu_percent, cfg.monitoring.memory_percent, emails=emails),
         ),

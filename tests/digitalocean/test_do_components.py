@@ -73,3 +73,10 @@ def test_component_alerts_carry_thresholds_and_recipients() -> None:
 def test_spaces_need_a_cors_origin() -> None:
     with pytest.raises(ValueError, match="CORS"):
         SpacesArgs("coko-staging", "fra1", [], 30, 7, 3600)
+
+
+def test_a_variable_is_either_app_wide_or_per_component() -> None:
+    components = {r: Component(r, n, n, "apps-s-1vcpu-1gb") for r, n in (("backend", 3), ("worker", 2), ("scheduler", 1))}
+    port = {"key": "POSTGRES_PORT", "value": "25060", "type": "GENERAL"}
+    with pytest.raises(ValueError, match="POSTGRES_PORT: set both"):
+        AppArgs("coko-staging", "fra", "vpc", "coko-staging", "sha256:x", components, "true", "apps-s-1vcpu-1gb", [port], component_envs={"backend": [port]})

@@ -102,18 +102,21 @@ def test_environment_follows_the_contract_and_secrets_are_typed_secret(staging: 
     from components.app_env import load_contract
 
     s = spec(staging["up"])
-    envs = {e["key"]: e for e in s["envs"]}
     contract = {v.name: v for v in load_contract()}
-    assert {k for k, v in contract.items() if v.required} <= set(envs)
-    for key, e in envs.items():
-        secret = contract[key].secret if key in contract else key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-        assert (e["type"] == "SECRET") == secret, key
-        if secret:
-            assert e["value"] == SECRET, key
-    assert envs["DEPLOYMENT_REGION"]["value"] == "fra1"
-    backend = {e["key"]: e["value"] for e in s["services"][0]["envs"]}
-    assert backend["POSTGRES_PORT"] == "25061"  # the pool port; Celery and the job connect directly (25060)
-    assert envs["POSTGRES_PORT"]["value"] == "25060"
+    required = {k for k, v in contract.items() if v.required}
+    components = [*s["services"], *s["workers"], *s["jobs"]]
+    for component in components:
+        seen = {e["key"]: e for e in [*s["envs"], *component["envs"]]}
+        assert required <= set(seen), component["name"]
+        for key, e in seen.items():
+            secret = contract[key].secret if key in contract else key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+            assert (e["type"] == "SECRET") == secret, key
+            if secret:
+                assert e["value"] == SECRET, key
+    assert {e["key"]: e["value"] for e in s["envs"]}["DEPLOYMENT_REGION"] == "fra1"
+    ports = {c["name"]: {e["key"]: e["value"] for e in c["envs"]}["POSTGRES_PORT"] for c in components}
+    assert ports == {"backend": "25061", "worker": "25060", "scheduler": "25060", "migrate": "25060"}  # only the backend uses the pools
+    assert "POSTGRES_HOST" not in {e["key"] for e in s["envs"]}  # never app-wide: no precedence question
 
 
 def test_alerts_match_the_seed(staging: dict[str, StackPreview]) -> None:
