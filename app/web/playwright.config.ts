@@ -11,10 +11,12 @@ import { defineConfig } from "@playwright/test";
 
 // Ports per run (the config is evaluated again in worker processes, which inherit this env),
 // so two suites on one machine do not collide on a fixed port.
-process.env.WEB_E2E_PORT ??= String(20000 + 2 * (process.pid % 5000));
-process.env.WEB_E2E_API_PORT ??= String(Number(process.env.WEB_E2E_PORT) + 1);
+process.env.WEB_E2E_PORT ??= String(20000 + 3 * (process.pid % 4000));
 export const WEB_PORT = Number(process.env.WEB_E2E_PORT);
-export const API_PORT = Number(process.env.WEB_E2E_API_PORT);
+export const API_PORT = WEB_PORT + 1;
+/** A second web server whose API does not answer (tests/e2e/outage.spec.ts). */
+export const NO_API_WEB_PORT = WEB_PORT + 2;
+const UNREACHABLE_API = "http://127.0.0.1:9"; // discard port: connection refused
 const repo = path.resolve(__dirname, "../..");
 const python = process.env.WEB_E2E_PYTHON || path.join(repo, ".venv/bin/python");
 
@@ -61,6 +63,14 @@ export default defineConfig({
         NEXT_PUBLIC_API_URL: `http://127.0.0.1:${API_PORT}`,
         NEXT_PUBLIC_REGION: "eu-west-3",
       },
+    },
+    {
+      command: "node scripts/serve-standalone.mjs",
+      url: `http://127.0.0.1:${NO_API_WEB_PORT}/api/health`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+      env: { PORT: String(NO_API_WEB_PORT), NEXT_PUBLIC_API_URL: UNREACHABLE_API, NEXT_PUBLIC_REGION: "af-south-1" },
     },
   ],
 });

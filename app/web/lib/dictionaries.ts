@@ -25,6 +25,7 @@ const fr = {
     previous: "Page précédente",
     next: "Page suivante",
     page: (page: number, pages: number) => `Page ${page} sur ${pages}`,
+    unavailable: "La recherche est momentanément indisponible. Réessayez dans un instant.",
   },
   book: {
     by: "par",
@@ -82,6 +83,7 @@ const en: Dictionary = {
     previous: "Previous page",
     next: "Next page",
     page: (page: number, pages: number) => `Page ${page} of ${pages}`,
+    unavailable: "Search is unavailable for a moment. Please try again shortly.",
   },
   book: {
     by: "by",

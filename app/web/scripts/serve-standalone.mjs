@@ -8,7 +8,7 @@
  *   node scripts/serve-standalone.mjs            # after `npm run build`
  */
 import { spawn } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,9 +20,15 @@ if (!existsSync(path.join(standalone, "server.js"))) {
   console.error("serve-standalone: no .next/standalone/server.js; run `npm run build` first");
   process.exit(2);
 }
+// Static files beside the server, once per build (several servers may share one build).
 const staticTarget = path.join(standalone, ".next", "static");
-rmSync(staticTarget, { recursive: true, force: true });
-cpSync(path.join(root, ".next", "static"), staticTarget, { recursive: true });
+const buildId = readFileSync(path.join(root, ".next", "BUILD_ID"), "utf8");
+const marker = path.join(staticTarget, ".build-id");
+if (!existsSync(marker) || readFileSync(marker, "utf8") !== buildId) {
+  rmSync(staticTarget, { recursive: true, force: true });
+  cpSync(path.join(root, ".next", "static"), staticTarget, { recursive: true });
+  writeFileSync(marker, buildId);
+}
 if (existsSync(path.join(root, "public"))) cpSync(path.join(root, "public"), path.join(standalone, "public"), { recursive: true });
 
 const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", HOSTNAME: process.env.HOSTNAME_BIND ?? "127.0.0.1" };

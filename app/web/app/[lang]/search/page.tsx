@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageLink } from "@/components/PageLink";
 import { notFound } from "next/navigation";
 import { BookList } from "@/components/BookList";
-import { searchBooks } from "@/lib/api";
+import { ApiError, searchBooks } from "@/lib/api";
 import { dictionary } from "@/lib/dictionaries";
 import { isLocale } from "@/lib/i18n";
 
@@ -27,7 +27,8 @@ export default async function Search({ params, searchParams }: Props) {
   const t = dictionary(lang).search;
   const query = first((await searchParams).q).trim().slice(0, 100);
   const page = Math.max(1, Math.min(10_000, Number.parseInt(first((await searchParams).page), 10) || 1));
-  const results = query ? await searchBooks(query, page) : null;
+  // An API outage is a message under the search box, not an error page: the form stays usable.
+  const results = query ? await searchBooks(query, page).catch((error: unknown) => (error instanceof ApiError ? ("unavailable" as const) : Promise.reject(error))) : null;
   const pageHref = (n: number) => `/${lang}/search?${new URLSearchParams({ q: query, page: String(n) })}`;
   return (
     <>
@@ -36,7 +37,12 @@ export default async function Search({ params, searchParams }: Props) {
         <input id="q" name="q" type="search" defaultValue={query} placeholder={t.placeholder} aria-label={t.label} maxLength={100} autoComplete="off" enterKeyHint="search" />
         <button type="submit">{t.submit}</button>
       </form>
-      {results && (
+      {results === "unavailable" && (
+        <p role="alert" className="error">
+          {t.unavailable}
+        </p>
+      )}
+      {results && results !== "unavailable" && (
         <section aria-live="polite">
           <p className="muted">{results.count ? t.results(results.count, query) : t.none(query)}</p>
           <BookList lang={lang} books={results.results} by={dictionary(lang).book.by} />
