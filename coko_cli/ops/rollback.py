@@ -18,6 +18,7 @@ from coko_cli.ops import taskdefs
 from coko_cli.ops.discovery import StackServices, refresh
 from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.taskdefs import Revision
+from coko_ecs.rollout import failed_rollout, is_stable, primary_task_definition  # shared with the release's rollout check
 
 if TYPE_CHECKING:
     from mypy_boto3_ecs import ECSClient
@@ -40,12 +41,6 @@ class Step:
 
     def as_json(self) -> dict[str, Any]:
         return {"role": self.role, "service": self.service, "changes": self.changes, "current": self.current.as_json(), "target": self.target.as_json()}
-
-
-def primary_task_definition(service: dict[str, Any]) -> str:
-    """What actually runs: the PRIMARY deployment's task definition (the service field is the request)."""
-    primary = [d for d in service.get("deployments") or [] if d.get("status") == "PRIMARY"]
-    return str(primary[0]["taskDefinition"]) if primary else str(service["taskDefinition"])
 
 
 def release_of(revision: Revision) -> str:
@@ -127,18 +122,6 @@ def one_release(targets: dict[str, Revision], how: str) -> None:
     if len({release_of(r) for r in targets.values()}) > 1:
         spread = ", ".join(f"{role} {release_label(r)}" for role, r in targets.items())
         raise OpsError(f"{how} is not one release ({spread}): the services would run different images.", Exit.FAILED, "Use --to-release TAG instead.")
-
-
-def is_stable(service: dict[str, Any]) -> bool:
-    """The services_stable waiter's rule: a single deployment, running == desired."""
-    return len(service.get("deployments") or []) == 1 and service.get("runningCount") == service.get("desiredCount")
-
-
-def failed_rollout(service: dict[str, Any]) -> str | None:
-    for deployment in service.get("deployments") or []:
-        if deployment.get("status") == "PRIMARY" and deployment.get("rolloutState") == "FAILED":
-            return str(deployment.get("rolloutStateReason") or "rollout FAILED")
-    return None
 
 
 def wait_stable(
