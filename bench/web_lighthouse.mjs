@@ -204,7 +204,8 @@ async function main() {
   if (!args.includes("--no-build")) await run("npx", ["next", "build"], WEB);
   const python = process.env.WEB_E2E_PYTHON || path.join(ROOT, ".venv", "bin", "python");
   const [apiPort, webPort] = [await freePort(), await freePort()];
-  start(python, ["tests/web/serve_api.py", "--port", String(apiPort)], { cwd: ROOT });
+  // Its own databases (cokowebbench*): an e2e run at the same time keeps its data.
+  start(python, ["tests/web/serve_api.py", "--port", String(apiPort)], { cwd: ROOT, env: { ...process.env, WEB_E2E_DB_BASE: process.env.WEB_E2E_DB_BASE ?? "cokowebbench" } });
   await waitFor(`http://127.0.0.1:${apiPort}/health/`, 180_000);
   start(process.execPath, ["scripts/serve-standalone.mjs"], {
     cwd: WEB,
