@@ -153,11 +153,14 @@ def preload_modules(root: Path) -> int:
         return 0
     count = 0
     for name in names:
-        if name.partition(".")[0] in PACKAGES:
+        # Only namespace packages (pulumi_aws.acm): they are lazy modules that load themselves,
+        # and their submodules, on first attribute access; importing a submodule directly
+        # first would leave the lazy package half-initialised.
+        if name.count(".") == 1 and name.partition(".")[0] in PACKAGES and not name.rpartition(".")[2].startswith("_"):
             try:
-                importlib.import_module(name)
+                getattr(importlib.import_module(name), "__name__", None)
                 count += 1
-            except ImportError:
+            except (ImportError, AttributeError):
                 continue
     return count
 

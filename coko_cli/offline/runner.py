@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import gc
 import importlib
 import json
 import logging
@@ -323,6 +324,25 @@ def _offline_sdk_shortcuts() -> Iterator[None]:
         runtime_stack.asyncio, runtime_resource._get_stack_trace = wait_module, stack_trace
 
 
+@contextlib.contextmanager
+def _gc_for_run() -> Iterator[None]:
+    """Fewer garbage-collector passes during a run (profiled: a third of a warm run).
+
+    The provider SDK leaves ~10^6 objects (classes, functions) that every full collection
+    re-scans while the run allocates Outputs and tasks. ``gc.freeze()`` moves what exists
+    before the run out of the collector's sight and a larger first-generation threshold
+    collects the run's garbage in fewer passes; both are undone afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(thresholds[0], 100_000), thresholds[1], max(thresholds[2], 1_000))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def _engine_config(raw: dict[str, Any], secret_keys: set[str]) -> dict[str, str]:
     """Config as the engine hands it to the program: strings, objects as JSON, secrets as placeholders."""
     config: dict[str, str] = {}
@@ -362,7 +382,7 @@ def run_stack(stack: str, mode: Mode, references: dict[str, dict[str, Any]] | No
         runpy.run_path(str(root / "__main__.py"), run_name="__main__")
 
     try:
-        with _offline_sdk_shortcuts():
+        with _offline_sdk_shortcuts(), _gc_for_run():
             _sync_await(run_in_stack(program))
     except Exception as exc:  # the program's own failure: report it as one message
         message = str(exc).strip() or type(exc).__name__
