@@ -15,8 +15,9 @@ from moto.server import ThreadedMotoServer
 from tests.ops.motostack import ACCOUNT, EcsSim, Stack, deploy_stack, install_sim
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
+    """One server per module, stopped after it: no server thread outlives the tests that need it."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(port=0, verbose=False)
     server.start()
