@@ -77,7 +77,7 @@ def test_pull_requests_get_tests_with_databases_the_plan_sarif_and_the_scan() ->
     plan = ci["jobs"]["plan"]
     runs = "\n".join(s.get("run", "") for s in plan["steps"])
     assert "bash .github/scripts/plan.sh plan" in runs
-    assert "--format terraform-plan" in runs and "--skip-download" in runs
+    assert "make checkov" in runs  # coko preview --format terraform-plan, then checkov (Makefile)
     [sarif] = steps_using(plan, "github/codeql-action/upload-sarif@")
     assert sarif["with"]["sarif_file"] == "plan/coko.sarif" and sarif["if"].startswith("always()")
     assert plan["permissions"]["security-events"] == "write"
