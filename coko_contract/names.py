@@ -9,6 +9,9 @@ from __future__ import annotations
 PROJECT = "coko"
 
 SERVICE_ROLES: tuple[str, ...] = ("backend", "worker", "scheduler")
+# The reader frontend (app/web): its own image and service, released apart from the three roles
+# above (which `coko rollback` moves together as one Django release).
+WEB_ROLE = "web"
 # The app's five logical databases (see app/coko/env_contract.py and the settings' DATABASES).
 DATABASE_ALIASES: tuple[str, ...] = ("default", "auth_db", "catalog_db", "reading_db", "recommendation_db")
 
@@ -65,6 +68,16 @@ def target_group_name(stack: str) -> str:
 def repository_name(stack: str) -> str:
     """ECR repository of the app image (one per stack, in the stack's region)."""
     return f"{PROJECT}/{stack}"
+
+
+def web_repository_name(stack: str) -> str:
+    """ECR repository of the reader frontend's image (app/web), beside the app's."""
+    return f"{PROJECT}/{stack}-web"
+
+
+def web_target_group_name(stack: str) -> str:
+    """The web's target group (the apex); at most 24 characters for a stack name of up to 15."""
+    return f"{prefix(stack)}-{WEB_ROLE}"
 
 
 def secret_prefix(stack: str) -> str:

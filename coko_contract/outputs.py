@@ -19,9 +19,10 @@ SERVICE_NAMES = "serviceNames"
 TASK_DEFINITION_ARNS = "taskDefinitionArns"
 SECRET_ARNS = "secretArns"
 DATABASE_CREDENTIALS_SECRET_ARN = "databaseCredentialsSecretArn"
+DATABASE_MASTER_SECRET_ARN = "databaseMasterSecretArn"
 CDN_DISTRIBUTION_ARN = "cdnDistributionArn"
 
 # What the secondary stack reads from the primary's outputs (Pulumi backend, never an API of
 # the primary's region): the replica's source, the credentials secret (whose replica ARN is the
 # same with the region swapped), and the distribution allowed to read the secondary's buckets.
-PRIMARY_FOR_SECONDARY: tuple[str, ...] = (REGION, VPC_CIDR, DATABASE_ARN, DATABASE_CREDENTIALS_SECRET_ARN, CDN_DISTRIBUTION_ARN)
+PRIMARY_FOR_SECONDARY: tuple[str, ...] = (REGION, VPC_CIDR, DATABASE_ARN, DATABASE_CREDENTIALS_SECRET_ARN, DATABASE_MASTER_SECRET_ARN, CDN_DISTRIBUTION_ARN)

@@ -102,8 +102,9 @@ class Cache(pulumi.ComponentResource):
             parent=self,
         )
 
-        # A final snapshot name must not exist yet: a random part, new when the group id changes.
-        snapshot_suffix = random.RandomId(f"{name}-final-snapshot-id", byte_length=4, keepers={"group": args.replication_group_id}, opts=child)
+        # A final snapshot name must not exist yet: a random part, renewed with what forces a replacement.
+        keepers = {"group": args.replication_group_id, "kmsKeyId": args.kms_key_arn, "engine": args.settings.engine}
+        snapshot_suffix = random.RandomId(f"{name}-final-snapshot-id", byte_length=4, keepers=keepers, opts=child)
         group = aws.elasticache.ReplicationGroup(
             f"{name}-group",
             replication_group_id=args.replication_group_id,

@@ -29,6 +29,9 @@ class EdgeCertificatesArgs:
     origin_domains: Sequence[str]
     viewer_domains: Sequence[str]
     hosted_zone_id: str | None = None
+    # Names whose validation CNAME another stack of this account creates (ACM uses one CNAME per
+    # name per account): no second record here, so destroying this stack never deletes theirs.
+    validated_elsewhere: Sequence[str] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -78,10 +81,10 @@ class EdgeCertificates(pulumi.ComponentResource):
                 f"{name}-validation",
                 DnsValidationArgs(
                     zone_id=args.hosted_zone_id,
-                    records=records,
+                    records={domain: record for domain, record in records.items() if domain not in args.validated_elsewhere},
                     certificates={
-                        "origin": (origin.arn, list(args.origin_domains), None),
-                        "viewer": (viewer.arn, list(args.viewer_domains), CLOUDFRONT_CERTIFICATE_REGION),
+                        "origin": (origin.arn, [d for d in args.origin_domains if d not in args.validated_elsewhere], None),
+                        "viewer": (viewer.arn, [d for d in args.viewer_domains if d not in args.validated_elsewhere], CLOUDFRONT_CERTIFICATE_REGION),
                     },
                 ),
                 opts=child,

@@ -174,9 +174,11 @@ class Database(pulumi.ComponentResource):
             tags=tags,
         )
         instance_opts = pulumi.ResourceOptions(parent=self, depends_on=[*log_groups, attachment])
-        # DeleteDBInstance refuses a final snapshot name that already exists: a random part, new
-        # whenever the identifier changes, keeps a delete-and-recreate from failing the next deletion.
-        suffix = random.RandomId(f"{name}-final-snapshot-id", byte_length=4, keepers={"identifier": args.identifier}, opts=child)
+        # DeleteDBInstance refuses a final snapshot name that already exists: a random part keeps a
+        # delete-and-recreate from failing the next deletion.
+        # Keyed on what forces a replacement (identifier, key, database name), so a replacement also renews it.
+        keepers = {"identifier": args.identifier, "kmsKeyId": args.kms_key_arn, "dbName": "" if args.from_replica else args.db_name}
+        suffix = random.RandomId(f"{name}-final-snapshot-id", byte_length=4, keepers=keepers, opts=child)
         final_snapshot = pulumi.Output.concat(args.identifier, "-final-", suffix.hex)
         if args.from_replica:
             # Engine, version, storage size, user and credentials come from the source. RDS

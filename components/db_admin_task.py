@@ -1,7 +1,7 @@
 """The database-admin one-off task: the backend's container with the master login, and no service.
 
-`coko migrate` and the app's ``provision_db_users`` / ``rotate_db_credentials`` commands run as
-one-off tasks of this task definition. It is the only place the master password is injected, and
+The app's ``provision_db_users`` and ``rotate_db_credentials`` commands run as one-off tasks of
+this task definition (migrations use the backend's: the app user owns the databases). It is the only place the master password is injected, and
 its task role is the only one allowed to write the app's login secret (alternating-users
 rotation). ECS cannot add secrets through ``overrides``, hence a task definition of its own
 (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerOverride.html).

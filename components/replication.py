@@ -130,7 +130,7 @@ class MediaReplication(pulumi.ComponentResource):
                     delete_marker_replication=aws.s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(status="Enabled"),
                     source_selection_criteria=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs(
                         sse_kms_encrypted_objects=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(status="Enabled"),
-                        # Metadata changes made on a replica (after a failover) flow back too.
+                        # Keeps replica metadata in sync; flowing changes back from Cape Town would also need a rule there.
                         replica_modifications=aws.s3.BucketReplicationConfigRuleSourceSelectionCriteriaReplicaModificationsArgs(status="Enabled"),
                     ),
                     destination=aws.s3.BucketReplicationConfigRuleDestinationArgs(

@@ -286,13 +286,16 @@ class ServiceConfig(ServiceCounts):
 
 
 class ServicesConfig(Settings):
-    """The three roles of the one image; task counts from the seed (3 backend, 2 workers, 1 beat).
-    Per role: minCount (tasks at creation and the autoscaling floor), maxCount, cpu, memory.
-    There is no desiredCount: autoscaling owns the running count."""
+    """The three roles of the app image and the reader frontend (app/web); task counts from the seed
+    (3 backend, 2 workers, 1 beat, 3 web replicas). Per service: minCount (tasks at creation and the
+    autoscaling floor), maxCount, cpu, memory. There is no desiredCount: autoscaling owns the running count."""
 
     backend: ServiceConfig = ServiceConfig(min_count=3, max_count=10, cpu=512, memory=1024)
     worker: ServiceConfig = ServiceConfig(min_count=2, max_count=6, cpu=512, memory=1024)
     scheduler: ServiceConfig = ServiceConfig(min_count=1, max_count=1, cpu=256, memory=512)
+    # Next.js standalone server: one Node process per task, pages and data cached in memory (Next's
+    # 50 MB LRU, docs/web.md), so 1 GiB leaves the V8 heap room; half a vCPU renders the small pages.
+    web: ServiceConfig = ServiceConfig(min_count=3, max_count=10, cpu=512, memory=1024)
     log_retention_days: RetentionDays = 30
 
     @field_validator("scheduler")
@@ -303,7 +306,7 @@ class ServicesConfig(Settings):
         return value
 
     def of(self, role: str) -> ServiceConfig:
-        return {"backend": self.backend, "worker": self.worker, "scheduler": self.scheduler}[role]
+        return {"backend": self.backend, "worker": self.worker, "scheduler": self.scheduler, "web": self.web}[role]
 
 
 class AutoscalingConfig(Settings):
@@ -341,14 +344,15 @@ class CdnConfig(Settings):
     media_default_ttl: int = 2592000
     # The primary's distribution also answers for the apex domain (off if the apex lives elsewhere, e.g. Vercel).
     serve_apex: bool = True
-    # CloudFront cannot log to a bucket in an opt-in region (af-south-1): logs go here.
-    log_bucket_region: str = "eu-west-3"
+    log_bucket_region: str | None = Field(
+        None, description="where CloudFront access logs go; default: the stack's region for a primary, us-east-1 for a secondary (never an opt-in region)"
+    )
 
     @field_validator("log_bucket_region")
     @classmethod
-    def _log_region(cls, value: str) -> str:
+    def _log_region(cls, value: str | None) -> str | None:
         if value in OPT_IN_REGIONS:
-            raise ValueError(f"CloudFront cannot deliver access logs to {value} (an opt-in region); use eu-west-3")
+            raise ValueError(f"CloudFront cannot deliver access logs to {value} (an opt-in region); use us-east-1")
         return value
 
 

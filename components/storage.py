@@ -70,8 +70,9 @@ class Storage(pulumi.ComponentResource):
         )
 
     def _access_logging(self, name: str) -> None:
-        """Server access logs of both buckets into one SSE-S3 log bucket (the target of S3 server
-        access logging cannot be SSE-KMS): https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html"""
+        """Server access logs of both buckets into one SSE-S3 log bucket: SSE-S3 is the destination
+        encryption AWS's guide documents (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html);
+        SSE-KMS reportedly works with an extra key grant (aws/aws-cdk#25350) but is not the documented path."""
         child = pulumi.ResourceOptions(parent=self)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         sources = [self.static_bucket.arn, self.media_bucket.arn]

@@ -28,7 +28,7 @@ from stacks.regional import Regional
 
 # What the image provides (app/bin, app/Dockerfile); tests check these against the app tree.
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "backend": ("/app/bin/start-backend",),  # gunicorn, 3 workers, timeout 120 s (app/gunicorn.conf.py)
+    "backend": ("/app/bin/start-backend",),  # gunicorn (app/gunicorn.conf.py)
     "worker": ("/app/bin/start-worker",),  # celery worker, concurrency 4, max tasks per child 1000
     "scheduler": ("/app/bin/start-beat",),  # celery beat: exactly one task
 }
@@ -228,14 +228,13 @@ def _db_admin_task(
 ) -> DbAdminTask | None:
     """Where the database is writable and owned here (primary, or promoted secondary): the admin task
     with the master login, for provisioning the app users and rotating their passwords."""
-    credentials = regional.credentials
-    if credentials is None:
-        return None
+    if not (cfg.is_primary or cfg.disaster_recovery.promoted):
+        return None  # a read replica is administered through its primary
     admin_refs = {
         **regional.secret_arns,
-        "POSTGRES_MASTER_USER": credentials.master_secret_arn,
-        "POSTGRES_MASTER_PASSWORD": credentials.master_secret_arn,
-        "POSTGRES_APP_PASSWORD": credentials.app_secret_arn,
+        "POSTGRES_MASTER_USER": regional.master_secret_arn,
+        "POSTGRES_MASTER_PASSWORD": regional.master_secret_arn,
+        "POSTGRES_APP_PASSWORD": regional.login_secret_arn,
     }
     try:
         env = build_container_env(load_contract(), plain, admin_refs)
@@ -247,7 +246,7 @@ def _db_admin_task(
         family=naming.dbadmin_family(cfg.stack),
         log_group_name=naming.log_group_name(cfg.stack, "dbadmin"),
         secrets=env.secrets,
-        app_secret_arn=credentials.app_secret_arn,
+        app_secret_arn=regional.login_secret_arn,
         repository_arn=repository_arn,
     )
 

@@ -47,6 +47,8 @@ REQUIRED_SECRETS: dict[str, str] = {
 OPTIONAL_SECRETS: dict[str, str] = {"sentryDsn": "Sentry DSN (error reporting is off without it)"}
 SECRET_KEYS = {**REQUIRED_SECRETS, **OPTIONAL_SECRETS}
 
+# Global edge resources (CloudFront's certificate and WAF, and logs a secondary may not keep in the primary's region).
+EDGE_REGION = "us-east-1"
 ALLOWED_REGIONS: dict[str, set[str]] = {
     "primary": {"eu-west-3", "eu-central-1"},  # the seed: Paris (or Frankfurt)
     "secondary": {"af-south-1"},  # the seed: Cape Town
@@ -120,6 +122,11 @@ class StackConfig(Settings):
         return self.role == "primary"
 
     @property
+    def cdn_log_region(self) -> str:
+        """A secondary must not depend on the primary's region, and CloudFront can't log to an opt-in one."""
+        return self.cdn.log_bucket_region or (self.region if self.is_primary else EDGE_REGION)
+
+    @property
     def name(self) -> str:
         """``coko-<stack>``: the prefix of every resource name of this stack."""
         return names.prefix(self.stack)
@@ -150,6 +157,10 @@ def role_problems(data: Mapping[str, Any]) -> list[str]:
         problems.append(f"{PROJECT}:primaryStack: {primary_stack!r} is not a fully qualified stack name; {example}")
     if role == "primary" and primary_stack:
         problems.append(f"{PROJECT}:primaryStack: only a secondary stack refers to a primary")
+    cdn = data.get("cdn")
+    log_region = cdn.get("logBucketRegion") if isinstance(cdn, Mapping) else None
+    if role == "secondary" and log_region in ALLOWED_REGIONS["primary"]:
+        problems.append(f"{PROJECT}:cdn.logBucketRegion: a secondary stack must not depend on a primary region ({log_region}); use {EDGE_REGION}")
     dr = data.get("disasterRecovery")
     if isinstance(dr, Mapping):
         given = {key for key in ("secondaryStack", "secondaryRegion") if dr.get(key)}

@@ -91,7 +91,14 @@ def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.O
     name = cfg.name
     certificates = EdgeCertificates(
         f"{name}-certs",
-        EdgeCertificatesArgs(origin_domains=origin_names(cfg), viewer_domains=public_names(cfg), hosted_zone_id=cfg.domain.hosted_zone_id, tags=cfg.tags),
+        EdgeCertificatesArgs(
+            origin_domains=origin_names(cfg),
+            viewer_domains=public_names(cfg),
+            hosted_zone_id=cfg.domain.hosted_zone_id,
+            # The primary's names: its stack owns their validation records.
+            validated_elsewhere=[origin_host(cfg.domain.primary_api), cfg.domain.primary_api] if cfg.domain.primary_api else [],
+            tags=cfg.tags,
+        ),
     )
     verify = origin_verify_value(secrets)
     lb = LoadBalancer(
@@ -136,7 +143,7 @@ def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.O
             static_failover_domain=copies.static_domain if copies else None,
             media_failover_domain=copies.media_domain if copies else None,
             web_acl_arn=waf.arn,
-            log_bucket_region=cdn_cfg.log_bucket_region,
+            log_bucket_region=cfg.cdn_log_region,
             price_class=cdn_cfg.price_class,
             api_ttl=Ttl(default=cdn_cfg.default_ttl, max=cdn_cfg.max_ttl),
             static_ttl=Ttl(default=cdn_cfg.static_default_ttl, max=cdn_cfg.static_max_ttl),

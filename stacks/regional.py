@@ -32,13 +32,14 @@ class DatabasePlan:
     """Which database this region runs.
 
     - primary: ``secret_replicas`` lists where its generated credentials are replicated;
-    - replica: ``source_arn`` is the source instance, ``credentials_secret_arn`` the credentials
-      secret's replica *in this region* (never the primary's region);
+    - replica: ``source_arn`` is the source instance, ``credentials_secret_arn`` and
+      ``master_secret_arn`` the login secrets' replicas *in this region* (never the primary's);
     - promoted replica (after a failover): ``promoted`` keeps the replica's shape without a source.
     """
 
     source_arn: pulumi.Input[str] | None = None
     credentials_secret_arn: pulumi.Input[str] | None = None
+    master_secret_arn: pulumi.Input[str] | None = None
     promoted: bool = False
     secret_replicas: Sequence[SecretReplica] = ()
 
@@ -62,6 +63,8 @@ class Regional:
     app_security_group_id: pulumi.Output[str]
     database: Database
     credentials: DatabaseCredentials | None
+    login_secret_arn: pulumi.Input[str]
+    master_secret_arn: pulumi.Input[str]
     cache: Cache
     search: Search
     storage: Storage
@@ -150,7 +153,8 @@ def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], pla
         AppSecretsArgs(values=secrets, kms_key_arn=kms.arn, name_prefix=names.secret_prefix(cfg.stack), recovery_window_days=SECRET_RECOVERY_WINDOW_DAYS, tags=tags),
     )
     login = credentials.app_secret_arn if credentials else plan.credentials_secret_arn
-    assert login is not None  # a plan is either primary (credentials) or replica (its secret's replica)
+    master = credentials.master_secret_arn if credentials else plan.master_secret_arn
+    assert login is not None and master is not None  # a plan is either primary (credentials) or replica (its secrets' replicas)
     secret_arns: dict[str, pulumi.Output[str]] = {
         **app_secrets.value_from,
         "REDIS_URL": cache.url_secret_arn,
@@ -180,7 +184,7 @@ def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], pla
     }
     if credentials is not None:
         outputs[out.DATABASE_CREDENTIALS_SECRET_ARN] = credentials.app_secret_arn
-        outputs["databaseMasterSecretArn"] = credentials.master_secret_arn
+        outputs[out.DATABASE_MASTER_SECRET_ARN] = credentials.master_secret_arn
     return Regional(
         account_id=account_id,
         network=network,
@@ -189,6 +193,8 @@ def build_regional(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]], pla
         app_security_group_id=app_sg.id,
         database=database,
         credentials=credentials,
+        login_secret_arn=login,
+        master_secret_arn=master,
         cache=cache,
         search=search,
         storage=storage,

@@ -38,6 +38,7 @@ def build_secondary(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]]) ->
     plan = DatabasePlan(
         source_arn=None if promoted else primary.require_output(out.DATABASE_ARN),
         credentials_secret_arn=primary.require_output(out.DATABASE_CREDENTIALS_SECRET_ARN).apply(lambda arn: replica_arn(str(arn), cfg.region)),
+        master_secret_arn=primary.require_output(out.DATABASE_MASTER_SECRET_ARN).apply(lambda arn: replica_arn(str(arn), cfg.region)),
         promoted=promoted,
     )
     regional = build_regional(cfg, secrets, plan)

@@ -53,6 +53,10 @@ def test_with_a_zone_each_validation_record_is_created_once_and_both_certificate
     options = [o for c in certs.values() for o in c.outputs["domainValidationOptions"]]
     expected_names = {o["resourceRecordName"] for o in options}
     validation_records = [r.inputs for r in of_type(preview, RECORD) if r.inputs["type"] == "CNAME"]
+    if stack == "capetown":
+        # The primary's names are validated by production's records (one CNAME per name per account):
+        # a second copy here would be deleted with this stack.
+        expected_names -= {o["resourceRecordName"] for o in options if o["domainName"] in ("api.coko.africa", "origin.api.coko.africa")}
     assert sorted(r["name"] for r in validation_records) == sorted(expected_names)
     assert all(r["zoneId"] == ZONE for r in validation_records)
     validations = {r.inputs["certificateArn"]: r for r in of_type(preview, VALIDATION)}

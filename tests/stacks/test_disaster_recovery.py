@@ -235,3 +235,11 @@ def test_the_promoted_config_describes_the_standalone_database_without_replacing
     env = {e["name"]: e["value"] for t in of_type(promoted["capetown"], "aws:ecs/taskDefinition:TaskDefinition") for c in json.loads(t.inputs["containerDefinitions"]) for e in c["environment"]}
     assert "DATABASE_READ_ONLY" not in env
     assert not [a for a in of_type(promoted["capetown"], "aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs.get("metricName") == "ReplicaLag"]
+
+
+def test_a_promoted_capetown_administers_its_database_from_its_own_region(promoted: dict[str, StackPreview]) -> None:
+    """Rotation and provisioning after a failover: the admin task reads the master login's af-south-1 replica."""
+    admin = one(promoted["capetown"], "aws:ecs/taskDefinition:TaskDefinition", "dbadmin")
+    secrets = {s["name"]: s["valueFrom"] for s in json.loads(admin.inputs["containerDefinitions"])[0]["secrets"]}
+    assert secrets["POSTGRES_MASTER_PASSWORD"].startswith("arn:aws:secretsmanager:af-south-1:")
+    assert ":secret:coko/production/database-master-" in secrets["POSTGRES_MASTER_PASSWORD"]
