@@ -1,4 +1,5 @@
-"""The container environment, derived from the app's own declaration (app/coko/env_contract.py).
+"""The container environment, derived from the app's own declaration (app/coko/env_contract.py;
+app/web/env-contract.json for the reader frontend).
 
 The app and the task definitions read ONE list: the contract says which names exist, which are
 secrets and which are required; the infrastructure only supplies values. So a variable the app
@@ -10,6 +11,7 @@ surprise at container start.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +22,11 @@ from typing import Protocol
 import pulumi
 
 CONTRACT_PATH = Path(__file__).resolve().parent.parent / "app" / "coko" / "env_contract.py"
+WEB_CONTRACT_PATH = Path(__file__).resolve().parent.parent / "app" / "web" / "env-contract.json"
+# The phases of app/web/env-contract.json: "runtime" variables come from the task environment,
+# "build" ones are Docker build arguments baked into the image (never a task's business).
+RUNTIME_PHASE = "runtime"
+_JSON_PHASES = frozenset({RUNTIME_PHASE, "build"})
 _MODULE_NAME = "coko_env_contract_infra"
 _SECRET_ARN_PARTS = 7  # arn:aws:secretsmanager:<region>:<account>:secret:<name-suffix>
 
@@ -60,6 +67,59 @@ def _contract_of(module: ModuleType) -> tuple[ContractVar, ...]:
     return contract
 
 
+@dataclass(frozen=True)
+class JsonContractVar:
+    """One variable of a JSON contract, in the shape :class:`ContractVar` describes."""
+
+    name: str
+    secret: bool
+    required: bool
+    description: str
+    phase: str
+    json_key: str | None = None
+
+
+def load_json_contract(path: Path = WEB_CONTRACT_PATH, phase: str = RUNTIME_PHASE) -> tuple[JsonContractVar, ...]:
+    """The ``phase`` variables of a JSON contract ({"variables": [{name, phase, required, secret, description}]}).
+
+    Only runtime variables belong in a task definition; build-phase ones are Docker build arguments.
+    Every malformed entry is reported at once, naming the file.
+    """
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EnvContractError(f"env contract not found at {path}") from None
+    except (OSError, ValueError) as exc:
+        raise EnvContractError(f"{path}: not a readable JSON env contract ({exc})") from None
+    entries = document.get("variables") if isinstance(document, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise EnvContractError(f'{path}: "variables" must be a non-empty list')
+    problems: list[str] = []
+    variables: list[JsonContractVar] = []
+    for index, entry in enumerate(entries):
+        where = f"variables[{index}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
+            problems.append(f'{where}: needs a "name"')
+            continue
+        where = f"{where} ({entry['name']})"
+        bad = []
+        if entry.get("phase") not in _JSON_PHASES:
+            bad.append(f'{where}: "phase" must be one of {", ".join(sorted(_JSON_PHASES))}')
+        if not all(isinstance(entry.get(key), bool) for key in ("required", "secret")):
+            bad.append(f'{where}: "required" and "secret" must be true or false')
+        if bad:
+            problems += bad
+            continue
+        variables.append(
+            JsonContractVar(
+                name=entry["name"], secret=entry["secret"], required=entry["required"], description=str(entry.get("description", "")), phase=entry["phase"]
+            )
+        )
+    if problems:
+        raise EnvContractError(f"{path}: " + "; ".join(problems))
+    return tuple(v for v in variables if v.phase == phase)
+
+
 def secret_arn(value_from: str) -> str:
     """The bare secret ARN (what IAM grants on) from an ARN or an ECS ``<arn>:<json_key>::`` reference."""
     return ":".join(value_from.split(":")[:_SECRET_ARN_PARTS])
@@ -88,6 +148,7 @@ def build_container_env(
     contract: Sequence[ContractVar],
     values: Mapping[str, pulumi.Input[str]],
     secret_refs: Mapping[str, pulumi.Input[str]],
+    source: str = "app/coko/env_contract.py",
 ) -> ContainerEnv:
     """Match supplied values to the contract in both directions; every mismatch is reported at once.
 
@@ -119,5 +180,5 @@ def build_container_env(
             elif var.required:
                 problems.append(f"{var.name}: required setting ({var.description}) has no value in this stack")
     if problems:
-        raise EnvContractError("the container environment does not match app/coko/env_contract.py:\n  " + "\n  ".join(problems))
+        raise EnvContractError(f"the container environment does not match {source}:\n  " + "\n  ".join(problems))
     return ContainerEnv(environment=environment, secrets=secrets)

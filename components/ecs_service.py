@@ -1,4 +1,4 @@
-"""One role of the app image (backend, worker or scheduler) as a Fargate service.
+"""One Fargate service: a role of the app image (backend, worker, scheduler) or the reader frontend.
 
 Log group, task definition, service and -- when the role scales -- target-tracking autoscaling.
 Secure defaults: private subnets without public IP, read-only root filesystem with a writable

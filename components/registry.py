@@ -1,4 +1,5 @@
-"""Registry and image: an ECR repository per region, and the app image `pulumi up` builds and pushes.
+"""Registry and image: an ECR repository per image per region, and the images `pulumi up` builds and
+pushes (the app's, and the reader frontend's from app/web).
 
 The image is referenced downstream by its digest (``repo_digest``), never by tag: a task
 definition changes -- and ECS redeploys -- only when the pushed bytes changed, and a tag moved
@@ -114,7 +115,10 @@ class AppImage(pulumi.ComponentResource):
 
 # What the image build reads (context: the repository root, app/Dockerfile): the app and the locked
 # dependencies it installs. A change to any of them must change the tag (ECR tags are immutable).
-BUILD_INPUTS: tuple[str, ...] = ("app", "pyproject.toml", "uv.lock")
+# app/web is outside that build (.dockerignore): editing the frontend does not dirty the app's tag.
+BUILD_INPUTS: tuple[str, ...] = ("app", ":(exclude)app/web", "pyproject.toml", "uv.lock")
+# The reader frontend's image (context: app/web, app/web/Dockerfile, its own package-lock.json).
+WEB_BUILD_INPUTS: tuple[str, ...] = ("app/web",)
 
 
 def git_image_tag(root: Path, paths: Sequence[str] = BUILD_INPUTS) -> str:

@@ -6,6 +6,8 @@
 
 A compromised container therefore cannot read secrets it was not given, nor pull other images.
 Policies are built by plain functions (testable without Pulumi) from resolved ARNs.
+:class:`ImageOnlyTaskRoles` is the pair for a container that needs AWS only to start (the reader
+frontend): pull its one image, write its one log group, and a task role without any permission.
 """
 
 from __future__ import annotations
@@ -203,6 +205,44 @@ class TaskRoles(pulumi.ComponentResource):
         )
         aws.iam.RolePolicy(f"{name}-task-policy", role=task.id, policy=task_doc, opts=child)
 
+        self.execution_role_arn = execution.arn
+        self.task_role_arn = task.arn
+        self.register_outputs({"executionRoleArn": execution.arn, "taskRoleArn": task.arn})
+
+
+@dataclass(frozen=True)
+class ImageOnlyTaskRolesArgs:
+    """The one repository the image comes from and the one log group the container writes."""
+
+    region: str
+    repository_arn: pulumi.Input[str]
+    log_group_name: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class ImageOnlyTaskRoles(pulumi.ComponentResource):
+    """Execution role (pull one image, write one log group, no secret) and a task role with no policy.
+
+    ECS still wants a task role distinct from the execution role (the policy pack checks it); this
+    one grants nothing, so the container's code holds no AWS permission at all.
+    """
+
+    execution_role_arn: pulumi.Output[str]
+    task_role_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ImageOnlyTaskRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("coko:compute:ImageOnlyTaskRoles", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        trust = account.apply(lambda acct: assume_role_policy(acct, args.region))
+        execution = aws.iam.Role(
+            f"{name}-execution", description="ECS agent: pull one image, write one log group", assume_role_policy=trust, tags=dict(args.tags), opts=child
+        )
+        policy = pulumi.Output.all(account, args.repository_arn).apply(
+            lambda v: execution_policy(v[1], [f"arn:aws:logs:{args.region}:{v[0]}:log-group:{args.log_group_name}"], [], [])
+        )
+        aws.iam.RolePolicy(f"{name}-execution-policy", role=execution.id, policy=policy, opts=child)
+        task = aws.iam.Role(f"{name}-task", description="Container code: no AWS permission", assume_role_policy=trust, tags=dict(args.tags), opts=child)
         self.execution_role_arn = execution.arn
         self.task_role_arn = task.arn
         self.register_outputs({"executionRoleArn": execution.arn, "taskRoleArn": task.arn})
