@@ -90,7 +90,18 @@ def main() -> None:
     os.chdir(HERE)
     os.execve(
         sys.executable,
-        [sys.executable, "-m", "gunicorn", "coko.wsgi:application", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "coko.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
         django_env(),
     )
 
