@@ -96,7 +96,7 @@ def main() -> None:
         ("coko preview production capetown", preview),
         ("coko check production capetown", check),
         ("  preview, runs in one process", sequential),
-        ("  preview, before issue 12 (no fast import, one process)", baseline),
+        ("  preview, fast import off, one process", baseline),
     ):
         print(f"{label:58} wall {wall:5.2f} s ({wall / floor[0]:4.1f}x floor)  cpu {cpu:5.2f} s ({cpu / floor[1]:4.1f}x floor)")
     print(f"bare SDK, {resources} / {2 * resources} trivial resources: {sdk_1x:.2f} s / {sdk_2x:.2f} s (x{sdk_2x / sdk_1x:.2f} for 2x resources)")
