@@ -32,13 +32,19 @@ _SECRET_ARN_PARTS = 7  # arn:aws:secretsmanager:<region>:<account>:secret:<name-
 
 
 class ContractVar(Protocol):
-    """The shape of app/coko/env_contract.py's EnvVar (duck-typed: the app owns the class)."""
+    """The shape of app/coko/env_contract.py's EnvVar (duck-typed: the app owns the class); read-only,
+    so frozen dataclasses (the app's EnvVar, :class:`JsonContractVar`) fit."""
 
-    name: str
-    secret: bool
-    required: bool
-    description: str
-    json_key: str | None
+    @property
+    def name(self) -> str: ...
+    @property
+    def secret(self) -> bool: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def json_key(self) -> str | None: ...
 
 
 class EnvContractError(ValueError):

@@ -20,6 +20,8 @@ import pulumi_aws as aws
 class AppSecurityGroupArgs:
     vpc_id: pulumi.Input[str]
     tags: Mapping[str, str] = field(default_factory=dict)
+    # Another set of tasks with the same shape (the reader frontend: ingress from the ALB, egress HTTPS).
+    description: str = "Coko app tasks (ECS): ingress from the ALB only, egress HTTPS and the data tier"
 
 
 class AppSecurityGroup(pulumi.ComponentResource):
@@ -33,7 +35,7 @@ class AppSecurityGroup(pulumi.ComponentResource):
         tags = dict(args.tags)
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",
-            description="Coko app tasks (ECS): ingress from the ALB only, egress HTTPS and the data tier",
+            description=args.description,
             vpc_id=args.vpc_id,
             tags={**tags, "Name": f"{name}-sg"},
             opts=child,
@@ -113,4 +115,3 @@ def data_security_group(
     )
     allow_app_to(rule_name, app_security_group_id=app_security_group_id, target_security_group_id=sg.id, port=port, what=what, tags=tags, parent=parent)
     return sg
-

@@ -5,7 +5,15 @@ Behaviours follow the seed: the API (default) is cached 3600 s by default and at
 The API behaviour accepts every method but caches only GET/HEAD/OPTIONS. Its cache key holds
 the Authorization header and Django's session/CSRF cookies, so an authenticated response is
 never served to another user; the origin request policy forwards the rest of the viewer request
-(Host included, so Django sees the public name). Static and media come from private S3 buckets
+(Host included, so Django sees the public name).
+
+The default behaviour also serves the reader frontend when the distribution answers for the apex
+(the ALB routes by Host): so Host is in its cache key (``coko.africa/`` and ``api.coko.africa/``
+are different pages), and so are the Next.js router headers (``RSC``, ``Next-Router-*``: the same
+URL answers HTML or an RSC payload; CloudFront ignores ``Vary``). Its minimum TTL is 0, so HTML
+follows the ``Cache-Control`` Next.js sends (``s-maxage`` for ISR pages, ``private``/``no-store``
+for the rest): https://nextjs.org/docs/app/guides/cdn-caching. ``immutable_paths`` (Next's
+``/_next/static/*``: content-hashed file names) are cached one year from the same ALB origin. Static and media come from private S3 buckets
 through Origin Access Control (SigV4 on every request); the bucket policies that let this
 distribution read are written by :class:`components.storage.BucketPolicies`.
 
@@ -36,6 +44,19 @@ MIN_VIEWER_TLS = "TLSv1.2_2021"
 HSTS_MAX_AGE = 31536000
 # Managed policy forwarding Origin and Access-Control-Request-* so S3 answers CORS.
 CORS_S3_ORIGIN_REQUEST_POLICY = "Managed-CORS-S3Origin"
+ONE_YEAR = 31536000
+# The default behaviour's cache key: per user (Authorization; cookies below), per content
+# negotiation, per host (API and web share it), per Next.js router request (HTML vs RSC payload).
+API_CACHE_HEADERS = (
+    "Authorization",
+    "Accept",
+    "Accept-Language",
+    "Host",
+    "RSC",
+    "Next-Router-Prefetch",
+    "Next-Router-State-Tree",
+    "Next-Router-Segment-Prefetch",
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +91,8 @@ class CdnArgs:
     # The secondary region's copies (regional domain names): /static/* and /media/* fail over to them.
     static_failover_domain: pulumi.Input[str] | None = None
     media_failover_domain: pulumi.Input[str] | None = None
+    # Path patterns of content-hashed files served by the ALB origin: cached one year, read methods only.
+    immutable_paths: Sequence[str] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,7 +115,9 @@ class Cdn(pulumi.ComponentResource):
 
         logs = LogBucket(
             f"{name}-logs",
-            LogBucketArgs(expiration_days=args.log_expiration_days, region=args.log_bucket_region, cloudfront_log_delivery=True, tags={**tags, "Name": f"{name}-logs"}),
+            LogBucketArgs(
+                expiration_days=args.log_expiration_days, region=args.log_bucket_region, cloudfront_log_delivery=True, tags={**tags, "Name": f"{name}-logs"}
+            ),
             opts=child,
         )
         oac = aws.cloudfront.OriginAccessControl(
@@ -106,14 +131,23 @@ class Cdn(pulumi.ComponentResource):
         )
         api_cache = self._cache_policy(
             f"{name}-api",
-            "API: per-user key (Authorization, session cookies), all query strings",
+            "API and web pages: per-user, per-host key (Authorization, session cookies, Host, Next.js router headers), all query strings",
             args.api_ttl,
-            headers=["Authorization", "Accept", "Accept-Language"],
+            headers=API_CACHE_HEADERS,
             cookies=["sessionid", "csrftoken"],
             query_strings=True,
         )
         static_cache = self._cache_policy(f"{name}-static", "collected static files", args.static_ttl)
         media_cache = self._cache_policy(f"{name}-media", "user media", args.media_ttl)
+        # Host in the key: the ALB routes by it, and api.<domain>/_next/static/x (Django's 404) must
+        # never be the cached answer for the web's file of the same path.
+        immutable_cache = (
+            self._cache_policy(
+                f"{name}-immutable", "content-hashed app assets (Next.js /_next/static): one year", Ttl(default=ONE_YEAR, max=ONE_YEAR), headers=["Host"]
+            )
+            if args.immutable_paths
+            else None
+        )
         api_request = aws.cloudfront.OriginRequestPolicy(
             f"{name}-api-request",
             name=f"{name}-api-request",
@@ -154,10 +188,24 @@ class Cdn(pulumi.ComponentResource):
                 "response_headers_policy_id": headers.id,
             }
 
+        immutable = [
+            {
+                "path_pattern": pattern,
+                "target_origin_id": "api",
+                "viewer_protocol_policy": "redirect-to-https",
+                "allowed_methods": READ_METHODS,
+                "cached_methods": CACHED_METHODS,
+                "compress": True,
+                "cache_policy_id": immutable_cache.id,
+                "response_headers_policy_id": headers.id,
+            }
+            for pattern in args.immutable_paths
+            if immutable_cache is not None
+        ]
         s3_origins, origin_groups = _s3_origins(args, oac.id)
         distribution = aws.cloudfront.Distribution(
             f"{name}-distribution",
-            comment=f"Coko {name}: API, /static/, /media/",
+            comment=f"Coko {name}: API, web, /static/, /media/",
             enabled=True,
             is_ipv6_enabled=True,
             http_version="http2and3",
@@ -179,6 +227,7 @@ class Cdn(pulumi.ComponentResource):
             ordered_cache_behaviors=[
                 s3_behavior("/static/*", _target("static", args.static_failover_domain), static_cache),
                 s3_behavior("/media/*", _target("media", args.media_failover_domain), media_cache),
+                *immutable,
             ],
             viewer_certificate={
                 "acm_certificate_arn": args.certificate_arn,

@@ -1,9 +1,11 @@
-"""Compute tier of one region: image -> registry, cluster, roles, and the three services of the image.
+"""Compute tier of one region: images -> registries, cluster, roles, the three services of the app
+image and the reader frontend's service (``web``, from app/web).
 
 Order on `pulumi up` (docs/release.md): the image is built and pushed, task definitions reference
 it by digest, migrations (one one-off task per database alias, primary only) and the static upload
 run with the new backend revision, then the services roll and a rollout check waits for them to be
-steady on that revision (components/release_step.py).
+steady on that revision (components/release_step.py). The web service waits for no migration (it
+talks to the API, never to the database); it rolls with its own image and is in the rollout check.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from typing import Any
 import pulumi
 
 from coko_contract import names as naming
-from components.app_env import ContainerEnv, build_container_env, load_contract
+from components.app_env import WEB_CONTRACT_PATH, ContainerEnv, build_container_env, load_contract, load_json_contract
+from components.app_security_group import AppSecurityGroup, AppSecurityGroupArgs
 from components.cluster import AppCluster, AppClusterArgs
 from components.db_admin_task import DbAdminTask
 from components.ecs_service import AppService, AppServiceArgs, LoadBalancing, RollingUpdate, Scaling
-from components.registry import AppImage, AppImageArgs, git_image_tag
+from components.registry import BUILD_INPUTS, WEB_BUILD_INPUTS, AppImage, AppImageArgs, git_image_tag
 from components.release_step import ReleaseGate, ReleaseStepsArgs, RolloutCheck
-from components.task_roles import TaskRoles, TaskRolesArgs
+from components.task_roles import ImageOnlyTaskRoles, ImageOnlyTaskRolesArgs, TaskRoles, TaskRolesArgs
 from stacks.config import StackConfig
 from stacks.config_source import PROJECT_ROOT
 from stacks.regional import Regional
@@ -43,6 +46,23 @@ SETTINGS_MODULE = "coko.settings.production"
 # The seed's Django settings send mail through SES in eu-west-1 (AWS_SES_REGION_NAME).
 SES_REGION = "eu-west-1"
 
+# The reader frontend's image (app/web/Dockerfile, docs/web.md "The image"): `node server.js` as
+# user coko (10001) on port 3000; no curl, so the health check is Node's fetch; the standalone
+# server writes nothing but os.tmpdir() (/tmp, a task volume) under a read-only root filesystem.
+WEB_CONTEXT = "app/web"
+WEB_DOCKERFILE = "app/web/Dockerfile"
+WEB_COMMAND = ("node", "server.js")
+WEB_USER = "10001:10001"
+WEB_PORT = 3000
+WEB_HEALTH_PATH = "/api/health"
+WEB_HEALTH_CHECK = (
+    "CMD",
+    "node",
+    "-e",
+    f"fetch('http://127.0.0.1:{WEB_PORT}{WEB_HEALTH_PATH}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))",
+)
+WEB_WRITABLE_PATHS = ("/tmp",)
+
 
 @dataclass(frozen=True)
 class EdgeWiring:
@@ -51,6 +71,8 @@ class EdgeWiring:
     target_group_arn: pulumi.Input[str]
     alb_security_group_id: pulumi.Input[str]
     cdn_domain: pulumi.Input[str]
+    # The web's target group (Host = the apex), attached to its listener rule.
+    web_target_group_arn: pulumi.Input[str]
 
 
 @dataclass
@@ -58,17 +80,20 @@ class Compute:
     image: AppImage
     cluster: AppCluster
     roles: TaskRoles
+    # The three roles and the web (monitoring watches them all).
     services: dict[str, AppService]
     env: ContainerEnv
+    web_image: AppImage
+    web_env: ContainerEnv
     outputs: dict[str, Any] = field(default_factory=dict)
 
 
-def image_tag(cfg: StackConfig) -> str:
-    """The pinned ``coko:image.tag``, else the commit being deployed."""
+def image_tag(cfg: StackConfig, paths: tuple[str, ...] = BUILD_INPUTS) -> str:
+    """The pinned ``coko:image.tag``, else the commit being deployed (``paths``: the image's build inputs)."""
     if cfg.image.tag:
         return cfg.image.tag
     try:
-        return git_image_tag(PROJECT_ROOT)
+        return git_image_tag(PROJECT_ROOT, paths)
     except RuntimeError as exc:
         raise pulumi.RunError(
             f"{exc}\nThe app image is tagged with the git commit; outside a git checkout pin one with "
@@ -104,6 +129,11 @@ def plain_values(cfg: StackConfig, regional: Regional, cdn_domain: pulumi.Input[
     if not cfg.is_primary and not cfg.disaster_recovery.promoted:
         values[naming.READ_ONLY_ENV] = "true"  # the secondary's database is a read replica
     return values
+
+
+def web_values(cfg: StackConfig) -> dict[str, pulumi.Input[str]]:
+    """The web's runtime variables (app/web/env-contract.json): its region's API, and the region itself."""
+    return {"NEXT_PUBLIC_API_URL": f"https://{cfg.domain.api}", "NEXT_PUBLIC_REGION": cfg.region}
 
 
 def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Compute:
@@ -206,6 +236,7 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
             tags=tags,
         )
     services = {role: AppService(f"{name}-{role}", args) for role, args in service_args.items()}
+    web_image, web_env, services[naming.WEB_ROLE] = _web(cfg, regional, edge, cluster)
     admin = _db_admin_task(cfg, regional, service_args["backend"], plain_values(cfg, regional, edge.cdn_domain), image.repository_arn)
 
     expected = {naming.service_name(cfg.stack, role): svc.task_definition_arn for role, svc in services.items()}
@@ -214,13 +245,88 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
     outputs: dict[str, Any] = {
         "imageRepositoryUrl": image.repository_url,
         "imageRef": image.image_ref,
+        "webImageRepositoryUrl": web_image.repository_url,
+        "webImageRef": web_image.image_ref,
         "clusterName": cluster.name,
         "serviceNames": {role: svc.service_name for role, svc in services.items()},
-        "taskDefinitionArns": {role: svc.task_definition_arn for role, svc in services.items()},
+        # The Django release `coko rollback` and `coko deploy` move together; the web is apart.
+        "taskDefinitionArns": {role: services[role].task_definition_arn for role in naming.SERVICE_ROLES},
+        "webTaskDefinitionArn": services[naming.WEB_ROLE].task_definition_arn,
     }
     if admin is not None:
         outputs["dbAdminTaskDefinitionArn"] = admin.task_definition_arn
-    return Compute(image=image, cluster=cluster, roles=roles, services=services, env=env, outputs=outputs)
+    return Compute(image=image, cluster=cluster, roles=roles, services=services, env=env, web_image=web_image, web_env=web_env, outputs=outputs)
+
+
+def _web(cfg: StackConfig, regional: Regional, edge: EdgeWiring, cluster: AppCluster) -> tuple[AppImage, ContainerEnv, AppService]:
+    """The reader frontend: its image, its own security group and roles (no AWS permission for its
+    code, no secret), and an autoscaled service behind the web target group."""
+    name, role, tags, kms_arn = cfg.name, naming.WEB_ROLE, cfg.tags, regional.kms_key.arn
+    try:
+        env = build_container_env(load_json_contract(), web_values(cfg), {}, source=str(WEB_CONTRACT_PATH.relative_to(PROJECT_ROOT)))
+    except ValueError as exc:
+        raise pulumi.RunError(f"stack {cfg.stack}: {exc}") from None
+    image = AppImage(
+        f"{name}-web-image",
+        AppImageArgs(
+            repository_name=naming.web_repository_name(cfg.stack),
+            tag=image_tag(cfg, WEB_BUILD_INPUTS),
+            platform=cfg.image.platform,
+            context=WEB_CONTEXT,
+            dockerfile=WEB_DOCKERFILE,
+            kms_key_arn=kms_arn,
+            keep_images=30,
+            tags=tags,
+        ),
+    )
+    log_group = naming.log_group_name(cfg.stack, role)
+    roles = ImageOnlyTaskRoles(
+        f"{name}-web-roles", ImageOnlyTaskRolesArgs(region=cfg.region, repository_arn=image.repository_arn, log_group_name=log_group, tags=tags)
+    )
+    # Its own group: the web reaches the API over HTTPS and never the data tier; the ALB reaches it on 3000 only.
+    security_group = AppSecurityGroup(
+        f"{name}-web",
+        AppSecurityGroupArgs(
+            vpc_id=regional.network.vpc_id, description="Coko reader frontend tasks (ECS): ingress from the ALB only, egress HTTPS", tags=tags
+        ),
+    )
+    svc = cfg.services.web
+    service = AppService(
+        f"{name}-{role}",
+        AppServiceArgs(
+            role=role,
+            region=cfg.region,
+            cluster_arn=cluster.arn,
+            cluster_name=naming.cluster_name(cfg.stack),
+            service_name=naming.service_name(cfg.stack, role),
+            family=naming.task_family(cfg.stack, role),
+            container_name=naming.container_name(role),
+            log_group_name=log_group,
+            image=image.image_ref,
+            platform=cfg.image.platform,
+            command=WEB_COMMAND,
+            cpu=svc.cpu,
+            memory=svc.memory,
+            desired_count=svc.min_count,
+            subnet_ids=regional.network.private_subnet_ids,
+            security_group_id=security_group.id,
+            execution_role_arn=roles.execution_role_arn,
+            task_role_arn=roles.task_role_arn,
+            environment=env.environment,
+            secrets=env.secrets,
+            rolling_update=RollingUpdate.one_extra_task(svc.min_count),
+            log_retention_days=cfg.services.log_retention_days,
+            user=WEB_USER,
+            kms_key_arn=kms_arn,
+            port=WEB_PORT,
+            health_check=WEB_HEALTH_CHECK,
+            load_balancing=LoadBalancing(target_group_arn=edge.web_target_group_arn, alb_security_group_id=edge.alb_security_group_id),
+            scaling=_scaling(cfg, svc.min_count, svc.max_count),
+            writable_paths=WEB_WRITABLE_PATHS,
+            tags=tags,
+        ),
+    )
+    return image, env, service
 
 
 def _db_admin_task(

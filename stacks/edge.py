@@ -19,15 +19,17 @@ from components.cdn import Cdn, CdnArgs, Ttl
 from components.certificates import CLOUDFRONT_CERTIFICATE_REGION, EdgeCertificates, EdgeCertificatesArgs
 from components.dns import EdgeRecords, EdgeRecordsArgs, OriginFailover, OriginFailoverArgs
 from components.kms import KmsKey, KmsKeyArgs
-from components.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.load_balancer import HealthCheck, HostRoute, LoadBalancer, LoadBalancerArgs
 from components.monitoring import Monitoring, MonitoringArgs, ReplicationWatch
 from components.waf import RateLimit, Waf, WafArgs
-from stacks.compute import Compute, EdgeWiring
+from stacks.compute import WEB_HEALTH_PATH, WEB_PORT, Compute, EdgeWiring
 from stacks.config import StackConfig
 from stacks.regional import Regional
 
 API_PREFIX = "/api/"
 AUTH_PREFIX = "/api/v1/auth/"
+# Next.js build output with content-hashed names (docs/web.md): CloudFront keeps it a year.
+WEB_IMMUTABLE_PATHS = ("/_next/static/*",)
 
 
 def origin_host(api_domain: str) -> str:
@@ -46,10 +48,31 @@ def public_names(cfg: StackConfig) -> list[str]:
     return names_
 
 
+def serves_web(cfg: StackConfig) -> bool:
+    """Whether this region's ALB answers for the apex (the web): the primary's distribution sends it
+    here, in normal times (primary) or after a failover (the secondary that takes over its names)."""
+    return cfg.cdn.serve_apex and (cfg.is_primary or cfg.domain.primary_api is not None)
+
+
 def origin_names(cfg: StackConfig) -> list[str]:
-    """Names this region's ALB answers for: its own origin and API, plus the primary's when it is the failover target."""
+    """Names this region's ALB answers for: its own origin and API, plus the primary's when it is the
+    failover target, plus the apex when the web is served here. CloudFront forwards the viewer's Host
+    and checks the origin's certificate against it, so each must be on the ALB's certificate:
+    https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html"""
     apis = [cfg.domain.api, *([cfg.domain.primary_api] if cfg.domain.primary_api else [])]
-    return [n for api in apis for n in (origin_host(api), api)]
+    return [n for api in apis for n in (origin_host(api), api)] + ([cfg.domain.apex] if serves_web(cfg) else [])
+
+
+def web_route(cfg: StackConfig) -> HostRoute:
+    """Host = the apex (and, through the listener, CloudFront's origin header) -> the web's target group."""
+    return HostRoute(
+        key=names.WEB_ROLE,
+        hosts=[cfg.domain.apex],
+        target_group_name=names.web_target_group_name(cfg.stack),
+        port=WEB_PORT,
+        # /api/health never calls the API: an API outage must not take every web task out (docs/web.md).
+        health_check=HealthCheck(path=WEB_HEALTH_PATH),
+    )
 
 
 def origin_verify_value(secrets: dict[str, pulumi.Output[str]]) -> pulumi.Output[str] | None:
@@ -83,7 +106,12 @@ class Edge:
         """What the ECS services need; the target group ARN resolves once a listener forwards to it
         (ECS refuses a target group that is not attached to a load balancer)."""
         lb = self.load_balancer
-        return EdgeWiring(target_group_arn=lb.attached_target_group_arn, alb_security_group_id=lb.security_group_id, cdn_domain=cfg.domain.api)
+        return EdgeWiring(
+            target_group_arn=lb.attached_target_group_arn,
+            alb_security_group_id=lb.security_group_id,
+            cdn_domain=cfg.domain.api,
+            web_target_group_arn=lb.routes[names.WEB_ROLE].attached_arn,
+        )
 
 
 def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.Output[str]], copies: SecondaryCopies | None = None) -> Edge:
@@ -95,8 +123,8 @@ def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.O
             origin_domains=origin_names(cfg),
             viewer_domains=public_names(cfg),
             hosted_zone_id=cfg.domain.hosted_zone_id,
-            # The primary's names: its stack owns their validation records.
-            validated_elsewhere=[origin_host(cfg.domain.primary_api), cfg.domain.primary_api] if cfg.domain.primary_api else [],
+            # The primary's names (and the apex, on its viewer certificate): its stack owns their validation records.
+            validated_elsewhere=[origin_host(cfg.domain.primary_api), cfg.domain.primary_api, cfg.domain.apex] if cfg.domain.primary_api else [],
             tags=cfg.tags,
         ),
     )
@@ -111,6 +139,7 @@ def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.O
             alb_name=names.alb_name(cfg.stack),
             target_group_name=names.target_group_name(cfg.stack),
             origin_verify_value=verify,
+            host_routes=[web_route(cfg)],
             tags=cfg.tags,
         ),
     )
@@ -148,6 +177,7 @@ def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.O
             api_ttl=Ttl(default=cdn_cfg.default_ttl, max=cdn_cfg.max_ttl),
             static_ttl=Ttl(default=cdn_cfg.static_default_ttl, max=cdn_cfg.static_max_ttl),
             media_ttl=Ttl(default=cdn_cfg.media_default_ttl, max=cdn_cfg.static_max_ttl),
+            immutable_paths=WEB_IMMUTABLE_PATHS,
             origin_verify_value=verify,
             tags=cfg.tags,
         ),
@@ -188,7 +218,10 @@ def build_origin_failover(cfg: StackConfig, edge: Edge, monitoring: Monitoring) 
         "tags": cfg.tags,
     }
     if cfg.is_primary and cfg.disaster_recovery.secondary_stack:
-        guard: dict[str, Any] = {"health_check_name": names.api_health_check_name(cfg.stack), "healthy_hosts_alarm": (monitoring.healthy_hosts_alarm_name, cfg.region)}
+        guard: dict[str, Any] = {
+            "health_check_name": names.api_health_check_name(cfg.stack),
+            "healthy_hosts_alarm": (monitoring.healthy_hosts_alarm_name, cfg.region),
+        }
         args = OriginFailoverArgs(origin_name=origin_host(cfg.domain.api), role="PRIMARY", **guard, **alb)
     elif not cfg.is_primary and cfg.domain.primary_api:
         args = OriginFailoverArgs(origin_name=origin_host(cfg.domain.primary_api), role="SECONDARY", **alb)
@@ -227,6 +260,7 @@ def edge_outputs(cfg: StackConfig, edge: Edge, monitoring: Monitoring) -> dict[s
         "albDnsName": lb.dns_name,
         "albArnSuffix": lb.arn_suffix,
         "targetGroupArn": lb.target_group_arn,
+        "webTargetGroupArn": lb.routes[names.WEB_ROLE].arn,
         "originHost": origin_host(cfg.domain.api),
         "cdnDomainName": edge.cdn.domain_name,
         "cdnDistributionId": edge.cdn.distribution_id,
