@@ -41,7 +41,10 @@ class Choice:
 def choose(run: OpsRun, target: StackServices, to: int | None, to_release: str | None, resume: bool) -> Choice:
     ecs = run.clients.ecs
     now = rollback.current(ecs, target)
-    found = journal.read(ecs, target.cluster)
+    try:
+        found = journal.read(ecs, target.cluster)
+    except OpsError as exc:
+        raise OpsError(f"Cannot read the rollback record on the cluster ({exc.message}): nothing was changed.", exc.code, exc.hint) from None
     explicit = to is not None or to_release is not None
     if resume and (found is None or explicit):
         raise OpsError(

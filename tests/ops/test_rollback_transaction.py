@@ -64,6 +64,7 @@ def test_resume_without_a_record_is_a_usage_error(stack: Stack, sim: EcsSim) -> 
 
 # (operation, calls of it that pass first, exit code, services that end up moved)
 STEPS = [
+    ("ListTagsForResource", 0, 4, []),  # the journal cannot be read: nothing changes
     ("TagResource", 0, 4, []),  # the journal cannot be started: nothing changes
     ("UpdateService", 0, 4, []),
     ("TagResource", 1, 5, ["backend"]),  # backend moved, recording it failed
