@@ -76,10 +76,10 @@ def main() -> None:
     args = parser.parse_args()
     python, coko = sys.executable, [sys.executable, "-m", "coko_cli.main"]
 
-    cold(coko + ["preview", *STACKS, "--json", "--out", os.devnull], 1)  # fills the bytecode cache once
+    cold([*coko, "preview", *STACKS, "--json", "--out", os.devnull], 1)  # fills the bytecode cache once
     floor = cold([python, "-c", "import pulumi, pulumi_aws, pulumi_docker"], args.repeat)
-    preview = cold(coko + ["preview", *STACKS, "--json", "--out", os.devnull], args.repeat)
-    check = cold(coko + ["check", *STACKS, "--format", "json", "--out", os.devnull], args.repeat)
+    preview = cold([*coko, "preview", *STACKS, "--json", "--out", os.devnull], args.repeat)
+    check = cold([*coko, "check", *STACKS, "--format", "json", "--out", os.devnull], args.repeat)
     sequential = cold(["env", "COKO_PREVIEW_JOBS=1", *coko, "preview", *STACKS, "--json", "--out", os.devnull], args.repeat)
     baseline = cold(["env", "COKO_PREVIEW_JOBS=1", "COKO_FAST_IMPORT=0", *coko, "preview", *STACKS, "--json", "--out", os.devnull], args.repeat)
 
