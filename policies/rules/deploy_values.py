@@ -6,10 +6,11 @@ Each rule names the model parameter it reads; values unknown at preview are skip
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ..aws_models import Constraint, doc_number, doc_values, fargate_sizes, member, shape_doc
-from ..framework import Resource, as_list, number, rule, unknown
+from ..framework import Resource, Severity, as_list, number, rule, unknown
 from .deploy_names import API, LB_TYPES, TG_TYPES
 
 LISTENER_TYPES = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"]
@@ -46,22 +47,105 @@ def log_retention(r: Resource) -> list[str]:
     return [] if int(days) in allowed else [f"retentionInDays {int(days)} is not one of {', '.join(map(str, allowed))}"]
 
 
-@rule(
-    "COKO-DEPLOY-017",
-    types=[*LB_TYPES, *LISTENER_TYPES, *TG_TYPES],
-    title="Load balancer, listener and target group settings use the values ELBv2 accepts",
-    severity="high",
-    anchor=f"botocore elbv2 LoadBalancerTypeEnum, IpAddressType, ProtocolEnum, TargetTypeEnum, Port; {API}/elasticloadbalancing/latest/APIReference/",
-    remediation="Use the exact enum spelling (application, HTTPS, ip ...) and ports 1-65535.",
+@dataclass(frozen=True)
+class EnumRule:
+    """Enum/range rules: for each resource type (prefix), input path -> (service, operation, member)."""
+
+    id: str
+    checks: dict[str, dict[str, tuple[str, str, str]]]
+    title: str
+    severity: Severity
+    anchor: str
+    remediation: str
+
+    def check(self, r: Resource) -> list[str]:
+        for prefix, paths in self.checks.items():
+            if r.type.startswith(prefix):
+                return enum_problems(r, {path: member(*where) for path, where in paths.items()})
+        return []
+
+
+ELB = "elbv2"
+ENUM_RULES = (
+    EnumRule(
+        "COKO-DEPLOY-017",
+        {
+            "aws:lb/loadBalancer:": {"loadBalancerType": (ELB, "CreateLoadBalancer", "Type"), "ipAddressType": (ELB, "CreateLoadBalancer", "IpAddressType")},
+            "aws:alb/loadBalancer:": {"loadBalancerType": (ELB, "CreateLoadBalancer", "Type"), "ipAddressType": (ELB, "CreateLoadBalancer", "IpAddressType")},
+            "aws:lb/listener:": {"protocol": (ELB, "CreateListener", "Protocol"), "port": (ELB, "CreateListener", "Port")},
+            "aws:alb/listener:": {"protocol": (ELB, "CreateListener", "Protocol"), "port": (ELB, "CreateListener", "Port")},
+            "aws:lb/targetGroup:": {"protocol": (ELB, "CreateTargetGroup", "Protocol"), "targetType": (ELB, "CreateTargetGroup", "TargetType"), "port": (ELB, "CreateTargetGroup", "Port")},
+            "aws:alb/targetGroup:": {"protocol": (ELB, "CreateTargetGroup", "Protocol"), "targetType": (ELB, "CreateTargetGroup", "TargetType"), "port": (ELB, "CreateTargetGroup", "Port")},
+        },
+        "Load balancer, listener and target group settings use the values ELBv2 accepts",
+        "high",
+        f"botocore elbv2 LoadBalancerTypeEnum, IpAddressType, ProtocolEnum, TargetTypeEnum, Port; {API}/elasticloadbalancing/latest/APIReference/",
+        "Use the exact enum spelling (application, HTTPS, ip ...) and ports 1-65535.",
+    ),
+    EnumRule(
+        "COKO-DEPLOY-019",
+        {
+            "aws:ecs/service:": {
+                "launchType": ("ecs", "CreateService", "launchType"),
+                "propagateTags": ("ecs", "CreateService", "propagateTags"),
+                "schedulingStrategy": ("ecs", "CreateService", "schedulingStrategy"),
+            },
+            "aws:ecs/taskDefinition:": {
+                "networkMode": ("ecs", "RegisterTaskDefinition", "networkMode"),
+                "requiresCompatibilities": ("ecs", "RegisterTaskDefinition", "requiresCompatibilities"),
+            },
+        },
+        "ECS services and task definitions use the values ECS accepts",
+        "high",
+        f"botocore ecs LaunchType, PropagateTags, SchedulingStrategy, NetworkMode, Compatibility; {API}/AmazonECS/latest/APIReference/",
+        "Use FARGATE, SERVICE/TASK_DEFINITION/NONE, REPLICA and awsvpc as spelled by the API.",
+    ),
+    EnumRule(
+        "COKO-DEPLOY-021",
+        {
+            "aws:acm/certificate:": {"validationMethod": ("acm", "RequestCertificate", "ValidationMethod"), "keyAlgorithm": ("acm", "RequestCertificate", "KeyAlgorithm")},
+            "aws:kms/key:": {"keyUsage": ("kms", "CreateKey", "KeyUsage"), "customerMasterKeySpec": ("kms", "CreateKey", "KeySpec")},
+            "aws:ecr/repository:": {"imageTagMutability": ("ecr", "CreateRepository", "imageTagMutability")},
+        },
+        "ACM, KMS and ECR settings use the values their APIs accept",
+        "high",
+        f"botocore acm ValidationMethod/KeyAlgorithm, kms KeyUsageType/KeySpec, ecr ImageTagMutability; {API}/acm/latest/APIReference/API_RequestCertificate.html",
+        "Use DNS / RSA_2048 / ENCRYPT_DECRYPT / SYMMETRIC_DEFAULT / IMMUTABLE as spelled by the API.",
+    ),
+    EnumRule(
+        "COKO-DEPLOY-022",
+        {
+            "aws:appautoscaling/policy:": {"policyType": ("application-autoscaling", "PutScalingPolicy", "PolicyType")},
+            "aws:cloudwatch/metricAlarm:": {
+                "comparisonOperator": ("cloudwatch", "PutMetricAlarm", "ComparisonOperator"),
+                "statistic": ("cloudwatch", "PutMetricAlarm", "Statistic"),
+                "period": ("cloudwatch", "PutMetricAlarm", "Period"),
+                "evaluationPeriods": ("cloudwatch", "PutMetricAlarm", "EvaluationPeriods"),
+            },
+        },
+        "Alarms and scaling policies use the values CloudWatch and Application Auto Scaling accept",
+        "medium",
+        f"botocore cloudwatch ComparisonOperator/Statistic/Period, application-autoscaling PolicyType; {API}/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+        "Use the API's spelling (GreaterThanThreshold, Average, TargetTrackingScaling) and a period of at least 1 s.",
+    ),
+    EnumRule(
+        "COKO-DEPLOY-023",
+        {"aws:opensearch/domain:": {"engineVersion": ("opensearch", "CreateDomain", "EngineVersion")}},
+        "OpenSearch engine versions are spelled OpenSearch_X.Y (or Elasticsearch_X.Y)",
+        "high",
+        f"botocore opensearch CreateDomain.EngineVersion (VersionString pattern); {API}/opensearch-service/latest/developerguide/what-is.html#choosing-version",
+        'Set engine_version="OpenSearch_2.19" (the API refuses "2.19" or "opensearch-2.19").',
+    ),
 )
-def elb_values(r: Resource) -> list[str]:
-    if r.type in LB_TYPES:
-        return enum_problems(r, {"loadBalancerType": member("elbv2", "CreateLoadBalancer", "Type"), "ipAddressType": member("elbv2", "CreateLoadBalancer", "IpAddressType")})
-    if r.type in LISTENER_TYPES:
-        return enum_problems(r, {"protocol": member("elbv2", "CreateListener", "Protocol"), "port": member("elbv2", "CreateListener", "Port")})
-    return enum_problems(
-        r, {"protocol": member("elbv2", "CreateTargetGroup", "Protocol"), "targetType": member("elbv2", "CreateTargetGroup", "TargetType"), "port": member("elbv2", "CreateTargetGroup", "Port")}
-    )
+TYPES_BY_PREFIX = {
+    "aws:lb/loadBalancer:": LB_TYPES[0], "aws:alb/loadBalancer:": LB_TYPES[1], "aws:lb/listener:": LISTENER_TYPES[0], "aws:alb/listener:": LISTENER_TYPES[1],
+    "aws:lb/targetGroup:": TG_TYPES[0], "aws:alb/targetGroup:": TG_TYPES[1], "aws:ecs/service:": "aws:ecs/service:Service",
+    "aws:ecs/taskDefinition:": "aws:ecs/taskDefinition:TaskDefinition", "aws:acm/certificate:": "aws:acm/certificate:Certificate", "aws:kms/key:": "aws:kms/key:Key",
+    "aws:ecr/repository:": "aws:ecr/repository:Repository", "aws:appautoscaling/policy:": "aws:appautoscaling/policy:Policy",
+    "aws:cloudwatch/metricAlarm:": "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:opensearch/domain:": "aws:opensearch/domain:Domain",
+}
+for _spec in ENUM_RULES:
+    rule(_spec.id, types=[TYPES_BY_PREFIX[p] for p in _spec.checks], title=_spec.title, severity=_spec.severity, anchor=_spec.anchor, remediation=_spec.remediation)(_spec.check)
 
 
 @rule(
@@ -85,27 +169,6 @@ def health_check_ranges(r: Resource) -> list[str]:
     if interval is not None and timeout is not None and timeout >= interval:
         problems.append(f"healthCheck.timeout {timeout:g} must be shorter than healthCheck.interval {interval:g}")
     return problems
-
-
-@rule(
-    "COKO-DEPLOY-019",
-    types=["aws:ecs/service:Service", "aws:ecs/taskDefinition:TaskDefinition"],
-    title="ECS services and task definitions use the values ECS accepts",
-    severity="high",
-    anchor=f"botocore ecs LaunchType, PropagateTags, SchedulingStrategy, NetworkMode, Compatibility; {API}/AmazonECS/latest/APIReference/",
-    remediation="Use FARGATE, SERVICE/TASK_DEFINITION/NONE, REPLICA and awsvpc as spelled by the API.",
-)
-def ecs_values(r: Resource) -> list[str]:
-    if r.type.endswith("service:Service"):
-        return enum_problems(
-            r,
-            {
-                "launchType": member("ecs", "CreateService", "launchType"),
-                "propagateTags": member("ecs", "CreateService", "propagateTags"),
-                "schedulingStrategy": member("ecs", "CreateService", "schedulingStrategy"),
-            },
-        )
-    return enum_problems(r, {"networkMode": member("ecs", "RegisterTaskDefinition", "networkMode"), "requiresCompatibilities": member("ecs", "RegisterTaskDefinition", "requiresCompatibilities")})
 
 
 def _units(value: Any, unit: str) -> int | None:
@@ -140,56 +203,6 @@ def fargate_size(r: Resource) -> list[str]:
     if memory not in sizes[cpu]:
         return [f"memory {memory_value!r} MiB is not available with cpu {cpu} (allowed {min(sizes[cpu])}-{max(sizes[cpu])} MiB in documented steps)"]
     return []
-
-
-@rule(
-    "COKO-DEPLOY-021",
-    types=["aws:acm/certificate:Certificate", "aws:kms/key:Key", "aws:ecr/repository:Repository"],
-    title="ACM, KMS and ECR settings use the values their APIs accept",
-    severity="high",
-    anchor=f"botocore acm ValidationMethod/KeyAlgorithm, kms KeyUsageType/KeySpec, ecr ImageTagMutability; {API}/acm/latest/APIReference/API_RequestCertificate.html",
-    remediation="Use DNS / RSA_2048 / ENCRYPT_DECRYPT / SYMMETRIC_DEFAULT / IMMUTABLE as spelled by the API.",
-)
-def acm_kms_ecr_values(r: Resource) -> list[str]:
-    if r.type.startswith("aws:acm/"):
-        return enum_problems(r, {"validationMethod": member("acm", "RequestCertificate", "ValidationMethod"), "keyAlgorithm": member("acm", "RequestCertificate", "KeyAlgorithm")})
-    if r.type.startswith("aws:kms/"):
-        return enum_problems(r, {"keyUsage": member("kms", "CreateKey", "KeyUsage"), "customerMasterKeySpec": member("kms", "CreateKey", "KeySpec")})
-    return enum_problems(r, {"imageTagMutability": member("ecr", "CreateRepository", "imageTagMutability")})
-
-
-@rule(
-    "COKO-DEPLOY-022",
-    types=["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:appautoscaling/policy:Policy"],
-    title="Alarms and scaling policies use the values CloudWatch and Application Auto Scaling accept",
-    severity="medium",
-    anchor=f"botocore cloudwatch ComparisonOperator/Statistic/Period, application-autoscaling PolicyType; {API}/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
-    remediation="Use the API's spelling (GreaterThanThreshold, Average, TargetTrackingScaling) and a period of at least 1 s.",
-)
-def alarm_values(r: Resource) -> list[str]:
-    if r.type.startswith("aws:appautoscaling/"):
-        return enum_problems(r, {"policyType": member("application-autoscaling", "PutScalingPolicy", "PolicyType")})
-    return enum_problems(
-        r,
-        {
-            "comparisonOperator": member("cloudwatch", "PutMetricAlarm", "ComparisonOperator"),
-            "statistic": member("cloudwatch", "PutMetricAlarm", "Statistic"),
-            "period": member("cloudwatch", "PutMetricAlarm", "Period"),
-            "evaluationPeriods": member("cloudwatch", "PutMetricAlarm", "EvaluationPeriods"),
-        },
-    )
-
-
-@rule(
-    "COKO-DEPLOY-023",
-    types=["aws:opensearch/domain:Domain"],
-    title="OpenSearch engine versions are spelled OpenSearch_X.Y (or Elasticsearch_X.Y)",
-    severity="high",
-    anchor=f"botocore opensearch CreateDomain.EngineVersion (VersionString pattern); {API}/opensearch-service/latest/developerguide/what-is.html#choosing-version",
-    remediation='Set engine_version="OpenSearch_2.19" (the API refuses "2.19" or "opensearch-2.19").',
-)
-def opensearch_version(r: Resource) -> list[str]:
-    return enum_problems(r, {"engineVersion": member("opensearch", "CreateDomain", "EngineVersion")})
 
 
 @rule(
