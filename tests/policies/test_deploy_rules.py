@@ -76,3 +76,31 @@ def test_crossguard_options_map_protect_and_leave_retain_on_delete_unknown() -> 
     assert RULES["COKO-LIFE-001"].evaluate(resource) == []  # cannot tell under CrossGuard: skipped
     protected = PolicyResourceOptions(protect=True, ignore_changes=[], delete_before_replace=None, aliases=[], custom_timeouts=None, additional_secret_outputs=[])  # type: ignore[arg-type]
     assert crossguard.to_resource("aws:rds/instance:Instance", {}, "urn:x", "db", None, None, protected).options["protect"] is True
+
+
+def _policy_resource(type_: str, name: str, props: dict[str, object], deps: dict[str, list[object]] | None = None) -> object:
+    from pulumi_policy import PolicyResource
+
+    opts = PolicyResourceOptions(protect=False, ignore_changes=[], delete_before_replace=None, aliases=[], custom_timeouts=None, additional_secret_outputs=[])  # type: ignore[arg-type]
+    urn = f"urn:pulumi:production::coko::{type_}::{name}"
+    return PolicyResource(type_, props, urn, name, opts, None, None, [], deps or {})  # type: ignore[arg-type]
+
+
+class _StackArgs:
+    def __init__(self, resources: list[object]) -> None:
+        self.resources = resources
+
+
+def test_certificate_rule_follows_property_dependencies_under_crossguard() -> None:
+    """CrossGuard hands stack policies each input's dependencies: an unknown certificate ARN that
+    comes straight from aws.acm.Certificate is reported, one from CertificateValidation is not."""
+    rule = RULES["COKO-DEPLOY-032"]
+    policy = crossguard.policy(rule, [])
+    cert = _policy_resource("aws:acm/certificate:Certificate", "origin", {"validationMethod": "DNS"})
+    validation = _policy_resource("aws:acm/certificateValidation:CertificateValidation", "origin-validation", {})
+    direct = _policy_resource("aws:lb/listener:Listener", "https", {"protocol": "HTTPS"}, {"certificateArn": [cert]})
+    waited = _policy_resource("aws:lb/listener:Listener", "https", {"protocol": "HTTPS"}, {"certificateArn": [validation, cert]})
+    for listener, expected in ((direct, 1), (waited, 0)):
+        reported: list[str] = []
+        policy.validate(_StackArgs([cert, validation, listener]), lambda message, urn=None, found=reported: found.append(message))  # type: ignore[attr-defined]
+        assert len(reported) == expected
