@@ -208,7 +208,7 @@ def test_liveness_stays_answerable_while_every_worker_waits_on_a_frozen_database
         assert all(code == 200 and elapsed < 1.0 for code, elapsed in probes), probes
         assert {code for code, _ in results} == {503}, results
         # Each request waits at most connect_timeout (3 s) for the frozen server; queued ones
-        # wait for a free thread first. None reaches gunicorn's 30 s worker timeout.
+        # wait for a free thread first. None gets anywhere near gunicorn's worker timeout.
         durations = sorted(elapsed for _, elapsed in results)
         assert durations[0] < 4.0 and durations[-1] < 25, durations
         healthcheck = subprocess.run(
