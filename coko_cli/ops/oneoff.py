@@ -58,6 +58,17 @@ class TaskOutcome:
         return OpsError(f"{self.label}: {self.message}", self.code, self.hint)
 
 
+def try_stop(clients: Clients, out: Output, cluster: str, task_arn: str, reason: str) -> bool:
+    """StopTask, best effort: a failure is a warning (the caller prints the stop command)."""
+    try:
+        with aws_errors():
+            clients.ecs.stop_task(cluster=cluster, task=task_arn, reason=reason[:255])
+    except OpsError as exc:
+        out.warn(f"could not stop task {task_arn}: {exc.message}")
+        return False
+    return True
+
+
 def stop_command(cluster: str, task_arn: str, region: str) -> str:
     """What an operator pastes to stop a task the CLI left running."""
     return f"aws ecs stop-task --region {region} --cluster {cluster.rsplit('/', 1)[-1]} --task {task_arn}"
@@ -164,13 +175,8 @@ class BackendOneOff:
         return stop_command(self.cluster, task_arn, self.run_.clients.region)
 
     def _try_stop(self, task_arn: str, reason: str) -> bool:
-        try:
-            with self.run_.deadline.suspended(), aws_errors():
-                self.run_.clients.ecs.stop_task(cluster=self.cluster, task=task_arn, reason=reason[:255])
-        except OpsError as exc:
-            self.run_.out.warn(f"could not stop task {task_arn}: {exc.message}")
-            return False
-        return True
+        with self.run_.deadline.suspended():
+            return try_stop(self.run_.clients, self.run_.out, self.cluster, task_arn, reason)
 
     def _interrupted(self, task: OneOffTask, task_arn: str, exc: Interrupted, seconds: float) -> TaskOutcome:
         result = OneOffResult(task.label, "interrupted", exc.code, task_arn, seconds=seconds)
@@ -253,8 +259,19 @@ class OneOffRun:
         """coko_ecs's result: ``exit_code`` is the container's own."""
         runner = _runner(self.clients, self.out, self.stack, self.cluster, self.service, self.task_definition, self.poll_interval, self.timeout, self.sleep)
         runner.clock = self.clock
-        with self.out.progress(f"{task.label}: starting") as progress, aws_errors():
-            return runner.run(task, _Watch(self.out, progress))
+        with self.out.progress(f"{task.label}: starting") as progress:
+            watch = _Watch(self.out, progress)
+            try:
+                with aws_errors():
+                    return runner.run(task, watch)
+            except Interrupted as exc:  # stop what we started, then let the command report the signal
+                arn = watch.task_arn
+                if arn is None:
+                    raise
+                if try_stop(self.clients, self.out, self.cluster, arn, f"{task.tool}: interrupted by {exc.signal_name}"):
+                    raise OpsError(f"{task.label}: interrupted by {exc.signal_name}: stopped task {arn}.", exc.code) from None
+                command = stop_command(self.cluster, arn, self.clients.region)
+                raise OpsError(f"{task.label}: interrupted by {exc.signal_name}; task {arn} keeps running.", exc.code, f"Stop it with: {command}") from None
 
 
 def placement_of(service: dict[str, Any]) -> Placement:
