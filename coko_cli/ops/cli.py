@@ -12,14 +12,14 @@ from typing import Any, TypeVar
 
 import typer
 
-from coko_cli.ops.command import SHARED_OPTIONS, WAIT_OPTIONS, RetryModeChoice, codes_line, guarded, help_text, report
+from coko_cli.ops.command import SHARED_OPTIONS, WAIT_OPTIONS, RetryModeChoice, guarded, help_text, report
 from coko_cli.ops.render import Output
 
 __all__ = ["EXIT_CODES", "AsJson", "MaxAttempts", "PollInterval", "Profile", "RetryModeChoice", "RetryModeOpt", "handle_errors", "help_text"]
 
 F = TypeVar("F", bound=Callable[..., None])
 
-EXIT_CODES = codes_line((0, 1, 2, 4, 124, 130, 143))
+EXIT_CODES = "Exit codes: the table in `coko --help` and docs/ops.md."
 AsJson = SHARED_OPTIONS["as_json"][0]
 Profile = SHARED_OPTIONS["profile"][0]
 RetryModeOpt = SHARED_OPTIONS["retry_mode"][0]

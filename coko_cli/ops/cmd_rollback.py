@@ -8,7 +8,7 @@ import typer
 
 from coko_cli.exit_codes import Exit
 from coko_cli.ops.command import OpsRun, confirm, ops_command
-from coko_cli.ops.errors import OpsError
+from coko_cli.ops.errors import Interrupted, OpsError
 from coko_cli.ops.render import short_image
 from coko_cli.records import Column, Records
 from coko_contract import names as naming
@@ -110,8 +110,9 @@ def register(app: typer.Typer) -> None:
                 services = rollback.wait_stable(
                     run.clients.ecs, target, timeout, lambda: run.pause("waiting for the services"), lambda s, _e: progress.update(_progress(s)), run.out.warn
                 )
-        except OpsError as exc:
-            raise OpsError([exc.message, "every service was updated, but the rollback is not verified yet."], exc.code, RERUN) from None
+        except (OpsError, Interrupted) as exc:
+            cause = exc.message if isinstance(exc, OpsError) else f"interrupted by {exc.signal_name} while waiting."
+            raise OpsError([cause, "every service was updated, but the rollback is not verified yet."], exc.code, RERUN) from None
         problems = rollback.verify(choice.steps, services)
         url = health_url or (f"https://{run.config.domain.api}/health/" if check_health else None)
         if not problems and url:

@@ -133,3 +133,18 @@ def test_a_revision_number_that_is_not_one_release_is_refused(stack: Stack, sim:
     assert code == 1
     assert "--to 3 is not one release (backend v9, worker v3, scheduler v3)" in stderr
     assert revisions(stack) == on(2) and sim.update_requests == []
+
+
+def test_sigterm_while_waiting_says_every_service_moved_and_keeps_the_record(stack: Stack, sim: EcsSim) -> None:
+    import signal
+
+    from tests.ops.test_oneoff_lifecycle import Cli
+
+    sim.rollout = "stuck"  # ECS never finishes the deployments
+    cli = Cli("rollback", "--stack", "production", "--yes", "--poll-interval", "0.1")
+    cli.wait_for("waiting for services to become stable")
+    cli.proc.send_signal(signal.SIGTERM)
+    code, _stdout, stderr = cli.finish()
+    assert code == 143
+    assert "interrupted by SIGTERM while waiting." in stderr and "every service was updated, but the rollback is not verified yet." in stderr
+    assert journal_tags(stack)["coko:rollback:done"] == "backend worker scheduler", "a rerun waits and verifies"
