@@ -144,9 +144,10 @@ def remember_modules(root: Path) -> None:
     _write(_hint_file(root), "\n".join(loaded).encode())
 
 
-def preload_modules(root: Path) -> int:
+def preload_modules(root: Path, skip: frozenset[str] = frozenset()) -> int:
     """Import the modules the last run of this project loaded, so forked workers share them
-    (the hint only saves time: a stale or missing one changes nothing else)."""
+    (the hint only saves time: a stale or missing one changes nothing else). Packages in ``skip``
+    (a cloud none of this run's stacks uses) stay unloaded."""
     try:
         names = _hint_file(root).read_text().split()
     except OSError:
@@ -156,7 +157,7 @@ def preload_modules(root: Path) -> int:
         # Only namespace packages (pulumi_aws.acm): they are lazy modules that load themselves,
         # and their submodules, on first attribute access; importing a submodule directly
         # first would leave the lazy package half-initialised.
-        if name.count(".") == 1 and name.partition(".")[0] in PACKAGES and not name.rpartition(".")[2].startswith("_"):
+        if name.count(".") == 1 and name.partition(".")[0] in PACKAGES - skip and not name.rpartition(".")[2].startswith("_"):
             try:
                 getattr(importlib.import_module(name), "__name__", None)
                 count += 1

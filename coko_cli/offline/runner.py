@@ -443,14 +443,15 @@ def _run_level(level: list[tuple[str, Mode]], references: dict[str, dict[str, An
     return results
 
 
-def _preload(root: Path | None) -> None:
+def _preload(root: Path | None, clouds: set[str]) -> None:
     """Import what ``__main__.py`` imports (stacks.program and, through it, the components and
     the provider SDK modules) before forking, so workers share one warm import."""
     root = root or project_root()
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     importlib.import_module("stacks.program")
-    fastimport.preload_modules(root)  # the provider modules the last run used (stacks.program imports lazily)
+    # The provider modules the last run used (stacks.program imports lazily), minus other clouds'.
+    fastimport.preload_modules(root, skip=frozenset() if "digitalocean" in clouds else frozenset({"pulumi_digitalocean"}))
 
 
 def run_stacks(stacks: list[str], mode: Mode, root: Path | None = None) -> list[StackPreview]:
@@ -468,7 +469,7 @@ def run_stacks(stacks: list[str], mode: Mode, root: Path | None = None) -> list[
     targets = {configs[s].primary_stack.split("/")[-1] for s, _ in second}  # type: ignore[union-attr]
     first += [(t, "up") for t in sorted(targets) if (t, "up") not in first]
     if len(first) + len(second) > 1 and _workers(len(first)) > 1:
-        _preload(root)
+        _preload(root, {cfg.cloud for cfg in configs.values()})
     results: dict[tuple[str, Mode], StackPreview] = dict(zip(first, _run_level(first, {}, root), strict=True))
     references = {stack: preview.raw_outputs for (stack, run_mode), preview in results.items() if run_mode == "up"}
     results.update(zip(second, _run_level(second, references, root), strict=True))

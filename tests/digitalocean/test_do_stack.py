@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,13 +146,20 @@ def test_preview_mode_leaves_ids_unknown(staging: dict[str, StackPreview]) -> No
     assert UNKNOWN in json.dumps(project.inputs["resources"])
 
 
-def test_aws_previews_do_not_load_digitalocean_code() -> None:
-    """The offline engine imports pulumi_digitalocean and the DO mocks only for a DO stack."""
+def test_aws_previews_do_not_load_digitalocean_code(tmp_path: Path) -> None:
+    """pulumi_digitalocean and the DO mocks load only for a DO stack: not in-process, and not
+    through the preload before forking, even right after a run that used them."""
+    own_cache = {**os.environ, "COKO_CACHE_DIR": str(tmp_path)}  # this test's preload hint alone
+    in_process, forked = {**own_cache, "COKO_PREVIEW_JOBS": "1"}, {**own_cache, "COKO_PREVIEW_JOBS": "2"}
+    # An in-process run with the DO stack leaves pulumi_digitalocean in the preload hint...
+    first = "from coko_cli.offline.runner import run_stacks; run_stacks(['production', 'staging'], 'preview')"
+    subprocess.run([sys.executable, "-c", first], env=in_process, timeout=300, check=True)
+    # ...and the next AWS-only run, which preloads before forking (production in two modes), skips it.
     code = (
-        "import sys; from coko_cli.offline.runner import run_stacks; run_stacks(['production'], 'preview'); "
+        "import sys; from coko_cli.offline.runner import run_stacks; run_stacks(['production', 'capetown'], 'preview'); "
         "print(sorted(m for m in sys.modules if m.startswith(('pulumi_digitalocean', 'coko_cli.offline.do_mocks', 'stacks.digitalocean', 'stacks.do_config'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True, env=forked).stdout
     assert out.strip().splitlines()[-1] == "[]"
 
 
