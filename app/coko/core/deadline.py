@@ -35,6 +35,14 @@ class Watchdog:
         self._ids = itertools.count()
         self._pid = 0
         self.fired = 0
+        # A fork (gunicorn, Celery prefork) copies the lock in whatever state the watchdog
+        # thread left it, but not the thread: start the child from a clean slate.
+        os.register_at_fork(after_in_child=self._after_fork)
+
+    def _after_fork(self) -> None:
+        self._lock = threading.Lock()
+        self._entries = {}
+        self._pid = 0
 
     def _ensure_thread(self) -> None:
         if self._pid != os.getpid():  # first use, or first use after a fork (gunicorn workers)
