@@ -142,7 +142,7 @@ def test_status_lists_one_off_tasks_with_their_exit_codes(stack: Stack, sim: Ecs
 
 def test_a_progress_line_is_printed_while_waiting_without_a_terminal(stack: Stack, held: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("coko_cli.ops.render.PROGRESS_EVERY", 0.1)
-    result = coko("migrate", "--stack", "production", "--database", "default", "--timeout", "1", "--poll-interval", "0.3")
+    result = coko("migrate", "--stack", "production", "--database", "default", "--timeout", "3", "--poll-interval", "0.3")
     assert result.exit_code == 124
     waiting = [line for line in result.stderr.splitlines() if line.startswith("… default: task RUNNING")]
     assert len(waiting) >= 4, result.stderr  # on change, then at least every PROGRESS_EVERY seconds
