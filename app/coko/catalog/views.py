@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Window
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
 
@@ -42,25 +42,40 @@ def _encode(body: dict[str, Any]) -> Payload:
     return 200, json.dumps(body, ensure_ascii=False).encode()
 
 
-def search_query(text: str) -> SearchQuery | None:
-    """Prefix match on every word typed ("long lett" finds "Une si longue lettre"); None: nothing to search."""
+def tsquery_text(text: str) -> str | None:
+    """Prefix match on every word typed ("long lett" finds "Une si longue lettre"); None: no word to search."""
     words = WORD.findall(text.lower())[:MAX_SEARCH_WORDS]
-    if not words:
-        return None
-    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
+    return " & ".join(f"{word}:*" for word in words) if words else None
+
+
+def _page_rows(tsquery: str | None, page: int, page_size: int) -> tuple[list[dict[str, Any]], int | None]:
+    """The page's rows and the total (None when the page is past the end), in ONE statement.
+
+    Raw SQL on purpose: this is the hottest database path (every search cache miss), and the
+    ORM's compilation of the same query cost 0.8-1.3 ms of CPU against 0.2-0.3 ms for this
+    (same rows, same plan: GIN bitmap scan, window count). Values are bound, never formatted.
+    """
+    where, params = ("WHERE search @@ to_tsquery(%s::regconfig, %s)", [SEARCH_CONFIG, tsquery]) if tsquery else ("", [])
+    columns = ", ".join(SUMMARY_FIELDS)
+    sql = f"SELECT {columns}, COUNT(*) OVER () FROM {Book._meta.db_table} {where} ORDER BY title, id LIMIT %s OFFSET %s"  # constants only; values are bound
+    with connections[router.db_for_read(Book)].cursor() as cursor:
+        cursor.execute(sql, [*params, page_size, (page - 1) * page_size])
+        fetched = cursor.fetchall()
+    rows = [dict(zip(SUMMARY_FIELDS, row[:-1], strict=True)) for row in fetched]
+    return rows, (fetched[0][-1] if fetched else None)
 
 
 def _book_page(query: str, page: int, page_size: int) -> Payload:
-    """One query: the page's rows with the total count beside each (a window count)."""
-    books = Book.objects.all()
-    if query:
-        tsquery = search_query(query)
-        books = books.filter(search=tsquery) if tsquery is not None else books.none()
-    rows = list(books.annotate(total=Window(Count("*"))).values(*SUMMARY_FIELDS, "total")[(page - 1) * page_size : page * page_size])
-    count = rows[0]["total"] if rows else (books.count() if page > 1 else 0)
-    num_pages = max(1, -(-count // page_size))
-    if not rows and page > num_pages:  # past the end: the last page, as Paginator.get_page did
-        return _book_page(query, num_pages, page_size) if count else _encode(_page_body([], 0, 1, page_size))
+    """List or search page, with Paginator's behaviour: a page past the end is the last page."""
+    tsquery = tsquery_text(query) if query else None
+    if query and tsquery is None:
+        return _encode(_page_body([], 0, 1, page_size))
+    rows, count = _page_rows(tsquery, page, page_size)
+    if count is None:  # empty result, or past the end: count once, answer the last page
+        books = Book.objects.filter(search=SearchQuery(tsquery, search_type="raw", config=SEARCH_CONFIG)) if tsquery else Book.objects.all()
+        total = books.count() if page > 1 else 0
+        last = max(1, -(-total // page_size))
+        return _book_page(query, last, page_size) if total else _encode(_page_body([], 0, 1, page_size))
     return _encode(_page_body(rows, count, page, page_size))
 
 
