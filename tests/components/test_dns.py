@@ -35,8 +35,8 @@ def test_without_a_zone_the_stack_lists_the_records_to_create(up: dict[str, Stac
     assert all("validationRecordFqdns" not in v.inputs for v in of_type(preview, VALIDATION))
     records = preview.outputs["certificateValidationRecords"]
     api = "api.coko.africa" if stack == "production" else "api-za.coko.africa"
-    # Cape Town's ALB also answers for the primary's names after a failover.
-    extra = {"coko.africa"} if stack == "production" else {"origin.api.coko.africa", "api.coko.africa"}
+    # Cape Town's ALB also answers for the primary's names after a failover, the apex (the web) included.
+    extra = {"coko.africa"} if stack == "production" else {"origin.api.coko.africa", "api.coko.africa", "coko.africa"}
     expected = {f"origin.{api}", api} | extra
     assert {r["domain"] for r in records} == expected  # one record per name, even when two certificates share it
     assert all(r["type"] == "CNAME" and r["name"].endswith(f"{r['domain']}.") for r in records)
@@ -56,7 +56,7 @@ def test_with_a_zone_each_validation_record_is_created_once_and_both_certificate
     if stack == "capetown":
         # The primary's names are validated by production's records (one CNAME per name per account):
         # a second copy here would be deleted with this stack.
-        expected_names -= {o["resourceRecordName"] for o in options if o["domainName"] in ("api.coko.africa", "origin.api.coko.africa")}
+        expected_names -= {o["resourceRecordName"] for o in options if o["domainName"] in ("api.coko.africa", "origin.api.coko.africa", "coko.africa")}
     assert sorted(r["name"] for r in validation_records) == sorted(expected_names)
     assert all(r["zoneId"] == ZONE for r in validation_records)
     validations = {r.inputs["certificateArn"]: r for r in of_type(preview, VALIDATION)}

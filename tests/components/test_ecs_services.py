@@ -35,7 +35,7 @@ def test_production_runs_the_seed_replica_counts(up: dict[str, StackPreview]) ->
 @pytest.mark.parametrize("stack", STACKS)
 def test_services_are_named_and_tagged_for_the_ops_cli(previews: dict[str, dict[str, StackPreview]], mode: str, stack: str) -> None:
     svc = services(previews[mode][stack])
-    assert set(svc) == set(ROLES)
+    assert set(svc) == {*ROLES, naming.WEB_ROLE}
     for role, record in svc.items():
         assert record.inputs["name"] == naming.service_name(stack, role)
         assert record.inputs["tags"]["Service"] == role and record.inputs["tags"]["Stack"] == stack
@@ -201,7 +201,7 @@ def test_preview_mode_keeps_unknown_container_definitions_unknown(previews: dict
 @pytest.mark.parametrize("stack", STACKS)
 def test_backend_is_registered_in_the_alb_and_only_the_alb_reaches_port_8000(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    target_group = one(preview, "aws:lb/targetGroup:TargetGroup")
+    target_group = one(preview, "aws:lb/targetGroup:TargetGroup", "edge-tg")
     backend = services(preview)["backend"].inputs
     assert backend["loadBalancers"] == [{"targetGroupArn": target_group.outputs["arn"], "containerName": "backend", "containerPort": 8000}]
     assert backend["healthCheckGracePeriodSeconds"] > 0

@@ -48,9 +48,9 @@ def test_https_listener_uses_tls12_policy_and_the_regional_origin_certificate(up
     api = "api.coko.africa" if stack == "production" else "api-za.coko.africa"
     assert cert.inputs["domainName"] == f"origin.{api}"
     # CloudFront forwards Host, then checks the origin certificate against the public name; Cape
-    # Town's also covers the primary's names, which it serves after a failover.
+    # Town's also covers the primary's names, which it serves after a failover; both the apex (the web).
     takes_over = [] if stack == "production" else ["origin.api.coko.africa", "api.coko.africa"]
-    assert cert.inputs["subjectAlternativeNames"] == [api, *takes_over]
+    assert cert.inputs["subjectAlternativeNames"] == [api, *takes_over, "coko.africa"]
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -73,12 +73,15 @@ def test_security_group_admits_only_cloudfront_and_talks_only_to_the_app_port(up
     assert not ingress[0].get("cidrBlocks") and not ingress[0].get("ipv6CidrBlocks")
     egress = sg.inputs["egress"]
     vpc_cidr = "10.0.0.0/16" if stack == "production" else "10.1.0.0/16"
-    assert egress == [{"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "cidrBlocks": [vpc_cidr], "description": "to the app tasks in the VPC"}]
+    assert egress == [
+        {"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "cidrBlocks": [vpc_cidr], "description": "to the app tasks in the VPC"},
+        {"protocol": "tcp", "fromPort": 3000, "toPort": 3000, "cidrBlocks": [vpc_cidr], "description": "to the web tasks in the VPC"},
+    ]
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_target_group_checks_health_like_the_seed(up: dict[str, StackPreview], stack: str) -> None:
-    tg = one(up[stack], TG).inputs
+    tg = one(up[stack], TG, "edge-tg").inputs
     assert (tg["port"], tg["protocol"], tg["targetType"]) == (8000, "HTTP", "ip")
     assert tg["deregistrationDelay"] == 30
     hc = tg["healthCheck"]
@@ -90,12 +93,13 @@ def test_target_group_checks_health_like_the_seed(up: dict[str, StackPreview], s
 @pytest.mark.parametrize("stack", STACKS)
 def test_backend_service_is_behind_the_target_group_and_admits_the_alb(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    tg = one(preview, TG).outputs["arn"]
+    tg = one(preview, TG, "edge-tg").outputs["arn"]
     backend = [r for r in of_type(preview, "aws:ecs/service:Service") if r.inputs["tags"].get("Service") == "backend"]
     assert backend and backend[0].inputs["loadBalancers"][0]["targetGroupArn"] == tg
     alb_sg = one(preview, SG, "edge-sg").outputs["id"]
     rules = [r.inputs for r in of_type(preview, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs.get("referencedSecurityGroupId") == alb_sg]
-    assert [(r["fromPort"], r["toPort"]) for r in rules] == [(8000, 8000)]
+    # The backend's port on the app tasks' group; the web's (3000, its own group): test_web_service.py.
+    assert [(r["fromPort"], r["toPort"]) for r in rules if r["securityGroupId"] == preview.outputs["appSecurityGroupId"]] == [(8000, 8000)]
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -104,11 +108,11 @@ def test_only_requests_carrying_the_secret_cloudfront_header_are_forwarded(up: d
     https = one(preview, LISTENER, "edge-https").inputs
     assert https["defaultActions"][0]["type"] == "fixed-response"
     assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"
-    rule = one(preview, "aws:lb/listenerRule:ListenerRule").inputs
+    rule = one(preview, "aws:lb/listenerRule:ListenerRule", "from-cloudfront").inputs
     header = rule["conditions"][0]["httpHeader"]
     assert header["httpHeaderName"] == "X-Origin-Verify"
     assert header["values"] == ["[secret]"]
-    assert rule["actions"] == [{"type": "forward", "targetGroupArn": one(preview, TG).outputs["arn"]}]
+    assert rule["actions"] == [{"type": "forward", "targetGroupArn": one(preview, TG, "edge-tg").outputs["arn"]}]
     origin = next(o for o in one(preview, "aws:cloudfront/distribution:Distribution").inputs["origins"] if o["originId"] == "api")
     assert origin["customHeaders"] == [{"name": "X-Origin-Verify", "value": "[secret]"}]
     assert preview.leaks == []

@@ -32,9 +32,9 @@ def test_alert_topic_is_encrypted_with_the_stack_key_and_mails_oncall(up: dict[s
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_recovery(up: dict[str, StackPreview], stack: str) -> None:
     topic = one(up[stack], "aws:sns/topic:Topic").outputs["arn"]
     found = alarms(up[stack])
-    # 5xx, p95, healthy hosts, db connections, db storage, cpu+memory x 3 services; then disaster
-    # recovery: failed and late media replication in the primary, replica lag in the secondary.
-    assert len(found) == (13 if stack == "production" else 12)
+    # 5xx, p95, healthy hosts, db connections, db storage, cpu+memory x 4 services (3 roles + web);
+    # then disaster recovery: failed and late media replication in the primary, replica lag in the secondary.
+    assert len(found) == (15 if stack == "production" else 14)
     for alarm in found.values():
         assert alarm["alarmActions"] == [topic] and alarm["okActions"] == [topic]
         assert alarm["treatMissingData"] in {"missing", "notBreaching", "breaching"}

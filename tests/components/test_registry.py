@@ -18,12 +18,14 @@ from tests.conftest import STACKS, of_type, one
 
 REPO = "aws:ecr/repository:Repository"
 IMAGE = "docker:index/image:Image"
+# The app image's resources (coko-<stack>-app-*); the web's are coko-<stack>-web-image-* (test_web_service.py).
+APP = "-app-"
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_repository_scans_on_push_keeps_tags_immutable_and_uses_the_stack_key(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    repo = one(preview, REPO)
+    repo = one(preview, REPO, APP)
     assert repo.inputs["name"] == f"coko/{stack}"
     assert repo.inputs["imageTagMutability"] == "IMMUTABLE"
     assert repo.inputs["imageScanningConfiguration"] == {"scanOnPush": True}
@@ -35,8 +37,8 @@ def test_repository_scans_on_push_keeps_tags_immutable_and_uses_the_stack_key(up
 @pytest.mark.parametrize("stack", STACKS)
 def test_lifecycle_policy_keeps_the_last_30_images(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    policy = one(preview, "aws:ecr/lifecyclePolicy:LifecyclePolicy")
-    assert policy.inputs["repository"] == one(preview, REPO).outputs["name"]
+    policy = one(preview, "aws:ecr/lifecyclePolicy:LifecyclePolicy", APP)
+    assert policy.inputs["repository"] == one(preview, REPO, APP).outputs["name"]
     (rule,) = json.loads(policy.inputs["policy"])["rules"]
     assert rule["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 30}
     assert rule["action"] == {"type": "expire"}
@@ -45,7 +47,7 @@ def test_lifecycle_policy_keeps_the_last_30_images(up: dict[str, StackPreview], 
 @pytest.mark.parametrize("mode", ["preview", "up"])
 @pytest.mark.parametrize("stack", STACKS)
 def test_up_builds_app_from_the_repo_root_for_the_configured_platform(previews: dict[str, dict[str, StackPreview]], mode: str, stack: str) -> None:
-    image = one(previews[mode][stack], IMAGE)
+    image = one(previews[mode][stack], IMAGE, APP)
     assert image.inputs["build"] == {"context": ".", "dockerfile": "app/Dockerfile", "platform": load_stack_file(stack).image.platform}
     assert image.inputs.get("skipPush") is not True
     assert image.inputs["registry"]["password"] in ("[secret]", "[unknown]"), "the ECR token must stay a Pulumi secret"
@@ -54,8 +56,8 @@ def test_up_builds_app_from_the_repo_root_for_the_configured_platform(previews: 
 @pytest.mark.parametrize("stack", STACKS)
 def test_image_is_pushed_to_the_stack_repository_with_ecr_credentials(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
-    repo_url = one(preview, REPO).outputs["repositoryUrl"]
-    image = one(preview, IMAGE)
+    repo_url = one(preview, REPO, APP).outputs["repositoryUrl"]
+    image = one(preview, IMAGE, APP)
     assert image.inputs["imageName"].startswith(f"{repo_url}:")
     assert image.inputs["registry"]["server"] == repo_url.split("/")[0]
     assert image.inputs["registry"]["username"] == "AWS"
@@ -65,10 +67,10 @@ def test_image_is_pushed_to_the_stack_repository_with_ecr_credentials(up: dict[s
 @pytest.mark.parametrize("role", ROLES)
 def test_task_definitions_run_the_pushed_digest_not_a_tag(up: dict[str, StackPreview], stack: str, role: str) -> None:
     preview = up[stack]
-    digest = one(preview, IMAGE).outputs["repoDigest"]
+    digest = one(preview, IMAGE, APP).outputs["repoDigest"]
     image = container(preview, role)["image"]
     assert "@sha256:" in image and image == digest
-    assert image.startswith(one(preview, REPO).outputs["repositoryUrl"] + "@")
+    assert image.startswith(one(preview, REPO, APP).outputs["repositoryUrl"] + "@")
 
 
 def test_build_inputs_and_files_the_image_needs_exist() -> None:
@@ -139,6 +141,9 @@ def test_image_args_refuse_a_moving_tag(tag: str) -> None:
         AppImageArgs(repository_name="coko/x", tag=tag, platform="linux/amd64")
 
 
-def test_one_image_per_stack(up: dict[str, StackPreview]) -> None:
+def test_two_images_per_stack_each_in_its_own_repository(up: dict[str, StackPreview]) -> None:
+    """The app's and the reader frontend's, nothing else."""
     for preview in up.values():
-        assert len(of_type(preview, IMAGE)) == 1 and len(of_type(preview, REPO)) == 1
+        stack = preview.stack
+        assert sorted(r.inputs["name"] for r in of_type(preview, REPO)) == [f"coko/{stack}", f"coko/{stack}-web"]
+        assert len(of_type(preview, IMAGE)) == 2
