@@ -39,6 +39,7 @@ class OneOffTask:
     announce: str = ""  # the front end's progress line ("Migrating [bold]auth_db[/]")
     tags: tuple[tuple[str, str], ...] = ()
     exclusive_kind: str | None = None  # "migration": stop this task if another of the same startedBy started alongside
+    container: str = CONTAINER  # the task definition's container to run (the admin task's is "dbadmin")
 
 
 @dataclass
@@ -127,7 +128,7 @@ def run_task_request(stack: str, cluster: str, placement: Placement, task_defini
         "count": 1,
         "startedBy": task.started_by,
         "networkConfiguration": placement.network_configuration,
-        "overrides": {"containerOverrides": [{"name": CONTAINER, "command": list(task.command)}]},
+        "overrides": {"containerOverrides": [{"name": task.container, "command": list(task.command)}]},
         "tags": [
             {"key": PURPOSE_TAG, "value": task.purpose},
             *({"key": k, "value": v} for k, v in task.tags),
@@ -198,7 +199,7 @@ class OneOffRunner:
         if task.exclusive_kind and running_tasks(ecs, self.cluster, task.started_by, exclude=task_arn):
             self._stop(task_arn, f"{task.tool}: another {task.exclusive_kind} started at the same time")
             raise ConcurrentTask(task, task_arn)
-        location = log_location(self.task_definition, CONTAINER, task_arn)
+        location = log_location(self.task_definition, task.container, task_arn)
         follower = LogFollower(self.logs_client(), *location) if location else None
         watcher.started(task, task_arn, definition_arn, location)
         while True:

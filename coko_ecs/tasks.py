@@ -13,6 +13,10 @@ from coko_ecs.oneoff import OneOffTask, running_tasks
 MIGRATE_STARTED_BY = "coko-migrate"
 COLLECTSTATIC_STARTED_BY = "coko-collectstatic"
 COLLECTSTATIC_COMMAND = ("python", "manage.py", "collectstatic", "--noinput")
+PROVISION_STARTED_BY = "coko-provision"
+# Idempotent: creates the owner role, the five databases and the app logins if missing.
+PROVISION_COMMAND = ("python", "manage.py", "provision_db_users")
+ADMIN_CONTAINER = "dbadmin"
 DATABASE_TAG = "coko:database"
 
 
@@ -42,6 +46,20 @@ def collectstatic_task(tool: str = "coko collectstatic") -> OneOffTask:
         purpose="collectstatic",
         tool=tool,
         announce="Collecting static files",
+    )
+
+
+def provision_task(tool: str) -> OneOffTask:
+    """The database-admin task (master login): the app users and databases exist before migrations run as them."""
+    return OneOffTask(
+        label="provision",
+        command=list(PROVISION_COMMAND),
+        started_by=PROVISION_STARTED_BY,
+        purpose="provision-db-users",
+        tool=tool,
+        announce="Provisioning database users",
+        exclusive_kind="migration",
+        container=ADMIN_CONTAINER,
     )
 
 

@@ -24,10 +24,11 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-from coko_ecs.tasks import collectstatic_task, migration_task
+from coko_ecs.tasks import collectstatic_task, migration_task, provision_task
 
 TOOL = "pulumi up (release step)"
 MIGRATE = "migrate"
+PROVISION = "provision"
 COLLECTSTATIC = "collectstatic"
 DEFAULT_TIMEOUT_SECONDS = 1800  # per task, as `coko migrate`'s --timeout
 DEFAULT_POLL_SECONDS = 5.0
@@ -60,7 +61,8 @@ def run_step(props: Mapping[str, Any]) -> dict[str, Any]:
 
     ecs, logs = _clients(str(props["region"]))
     cluster = str(props["cluster"])
-    task = migration_task(str(props["database"]), tool=TOOL) if props["kind"] == MIGRATE else collectstatic_task(tool=TOOL)
+    kind = props["kind"]
+    task = migration_task(str(props["database"]), tool=TOOL) if kind == MIGRATE else provision_task(TOOL) if kind == PROVISION else collectstatic_task(tool=TOOL)
     if props["kind"] == MIGRATE and (running := running_migrations(ecs, cluster)):
         raise ReleaseStepError(
             f"{task.label}: another migration is already running in this stack: {describe_running(running)}. "
@@ -113,6 +115,10 @@ class OneOffTaskProvider(ResourceProvider):
         """Nothing to undo: a migration is not reversed by forgetting it (expand -> migrate -> contract)."""
 
 
+class ProvisionStep(Resource, module="coko", name="ProvisionStep"):
+    """`manage.py provision_db_users` as a one-off task of the database-admin task definition (master login)."""
+
+
 class MigrationStep(Resource, module="coko", name="MigrationStep"):
     """`manage.py migrate_alias <alias>` as a one-off task of the new backend revision."""
 
@@ -132,6 +138,9 @@ class ReleaseStepsArgs:
     subnet_ids: Sequence[pulumi.Input[str]]
     security_group_ids: Sequence[pulumi.Input[str]]
     databases: Sequence[str]
+    # The database-admin task definition: where given, the app logins are provisioned before the
+    # first migration (they run as the app user, which must exist and own the databases).
+    admin_task_definition_arn: pulumi.Input[str] | None = None
     # What a task needs beyond its inputs (NAT routes to pull the image, role policies, security-group
     # rules of the data tier): a one-off task that fails to start is not retried, a service's task is.
     ready: Sequence[pulumi.Resource] = ()
@@ -155,6 +164,9 @@ def release_steps(name: str, args: ReleaseStepsArgs, task_definition_arn: pulumi
     }
     provider = OneOffTaskProvider()
     steps: list[pulumi.Resource] = []
+    if args.databases and args.admin_task_definition_arn is not None:
+        provision = {**common, "kind": PROVISION, "taskDefinitionArn": args.admin_task_definition_arn}
+        steps.append(ProvisionStep(provider, f"{name}-provision-db-users", provision, opts))
     for alias in args.databases:
         previous = pulumi.ResourceOptions(depends_on=steps[-1:])
         steps.append(

@@ -184,19 +184,6 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
         ),
     )
 
-    steps = ReleaseStepsArgs(
-        stack=cfg.stack,
-        region=cfg.region,
-        cluster=cluster.arn,
-        image_ref=image.image_ref,
-        subnet_ids=regional.network.private_subnet_ids,
-        security_group_ids=[regional.app_security_group_id],
-        # A read replica is migrated through its primary; a promoted secondary owns its database.
-        databases=naming.DATABASE_ALIASES if cfg.is_primary or cfg.disaster_recovery.promoted else (),
-        # Unlike a service, a one-off task is not retried: routes, role policies and data-tier rules first.
-        ready=[regional.network, roles, regional.database, regional.cache, regional.storage],
-    )
-    release = ReleaseGate(name, steps)
     service_args: dict[str, AppServiceArgs] = {}
     for role in naming.SERVICE_ROLES:
         svc = cfg.services.of(role)
@@ -232,12 +219,26 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
             load_balancing=_load_balancing(edge) if web else None,
             scaling=_scaling(cfg, svc.min_count, svc.max_count) if scales else None,
             stop_timeout_seconds=STOP_TIMEOUT[role],
-            before_rollout=release.for_role(role),
             tags=tags,
         )
-    services = {role: AppService(f"{name}-{role}", args) for role, args in service_args.items()}
-    web_image, web_env, services[naming.WEB_ROLE] = _web(cfg, regional, edge, cluster)
+    # The admin task first: where the database is owned here, the release provisions its logins before migrating.
     admin = _db_admin_task(cfg, regional, service_args["backend"], plain_values(cfg, regional, edge.cdn_domain), image.repository_arn)
+    steps = ReleaseStepsArgs(
+        stack=cfg.stack,
+        region=cfg.region,
+        cluster=cluster.arn,
+        image_ref=image.image_ref,
+        subnet_ids=regional.network.private_subnet_ids,
+        security_group_ids=[regional.app_security_group_id],
+        # A read replica is migrated through its primary; a promoted secondary owns its database.
+        databases=naming.DATABASE_ALIASES if cfg.is_primary or cfg.disaster_recovery.promoted else (),
+        # Unlike a service, a one-off task is not retried: routes, role policies and data-tier rules first.
+        ready=[regional.network, roles, regional.database, regional.cache, regional.storage],
+        admin_task_definition_arn=admin.task_definition_arn if admin else None,
+    )
+    release = ReleaseGate(name, steps)
+    services = {role: AppService(f"{name}-{role}", dataclasses.replace(args, before_rollout=release.for_role(role))) for role, args in service_args.items()}
+    web_image, web_env, services[naming.WEB_ROLE] = _web(cfg, regional, edge, cluster)
 
     expected = {naming.service_name(cfg.stack, role): svc.task_definition_arn for role, svc in services.items()}
     RolloutCheck(f"{name}-rollout", cfg.region, cluster.arn, expected, pulumi.ResourceOptions(depends_on=list(services.values())))
