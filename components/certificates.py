@@ -49,25 +49,8 @@ class EdgeCertificates(pulumi.ComponentResource):
     def __init__(self, name: str, args: EdgeCertificatesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:edge:EdgeCertificates", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
-        origin = aws.acm.Certificate(
-            f"{name}-origin",
-            domain_name=args.origin_domains[0],
-            subject_alternative_names=list(args.origin_domains[1:]),
-            validation_method="DNS",
-            key_algorithm="RSA_2048",
-            tags={**args.tags, "Name": f"{name}-origin"},
-            opts=child,
-        )
-        viewer = aws.acm.Certificate(
-            f"{name}-viewer",
-            domain_name=args.viewer_domains[0],
-            subject_alternative_names=list(args.viewer_domains[1:]),
-            validation_method="DNS",
-            key_algorithm="RSA_2048",
-            region=CLOUDFRONT_CERTIFICATE_REGION,
-            tags={**args.tags, "Name": f"{name}-viewer"},
-            opts=child,
-        )
+        origin = self._certificate(f"{name}-origin", args.origin_domains, args.tags)
+        viewer = self._certificate(f"{name}-viewer", args.viewer_domains, args.tags, region=CLOUDFRONT_CERTIFICATE_REGION)
         # One record per domain name: ACM asks for the same CNAME for a name in every certificate
         # of the account, so a name in both certificates must not get two records.
         owners: dict[str, aws.acm.Certificate] = {}
@@ -105,6 +88,19 @@ class EdgeCertificates(pulumi.ComponentResource):
                 "viewerCertificateArn": self.viewer_certificate_arn,
                 "validationRecords": self.validation_records,
             }
+        )
+
+    def _certificate(self, resource_name: str, domains: Sequence[str], tags: Mapping[str, str], region: str | None = None) -> aws.acm.Certificate:
+        """A DNS-validated RSA certificate for ``domains`` (the first is its primary name)."""
+        return aws.acm.Certificate(
+            resource_name,
+            domain_name=domains[0],
+            subject_alternative_names=list(domains[1:]),
+            validation_method="DNS",
+            key_algorithm="RSA_2048",
+            tags={**tags, "Name": resource_name},
+            opts=pulumi.ResourceOptions(parent=self),
+            **({"region": region} if region else {}),
         )
 
 
