@@ -65,31 +65,23 @@ def allow_app_to(
     what: str,
     tags: Mapping[str, str],
     parent: pulumi.Resource,
-) -> tuple[aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule]:
+) -> tuple[pulumi.CustomResource, pulumi.CustomResource]:
     """Open ``port`` from the app SG to a data SG: the ingress and its matching egress, SG to SG only."""
-    child = pulumi.ResourceOptions(parent=parent)
-    ingress = aws.vpc.SecurityGroupIngressRule(
-        f"{name}-from-app",
-        security_group_id=target_security_group_id,
-        referenced_security_group_id=app_security_group_id,
-        description=f"{what} from the app tasks only",
-        ip_protocol="tcp",
-        from_port=port,
-        to_port=port,
-        tags={**tags, "Name": f"{name}-from-app"},
-        opts=child,
-    )
-    egress = aws.vpc.SecurityGroupEgressRule(
-        f"{name}-app-egress",
-        security_group_id=app_security_group_id,
-        referenced_security_group_id=target_security_group_id,
-        description=f"app tasks to {what}",
-        ip_protocol="tcp",
-        from_port=port,
-        to_port=port,
-        tags={**tags, "Name": f"{name}-app-egress"},
-        opts=child,
-    )
+    def rule(kind: type, resource_name: str, own: pulumi.Input[str], other: pulumi.Input[str], description: str) -> pulumi.CustomResource:
+        return kind(
+            resource_name,
+            security_group_id=own,
+            referenced_security_group_id=other,
+            description=description,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            tags={**tags, "Name": resource_name},
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+
+    ingress = rule(aws.vpc.SecurityGroupIngressRule, f"{name}-from-app", target_security_group_id, app_security_group_id, f"{what} from the app tasks only")
+    egress = rule(aws.vpc.SecurityGroupEgressRule, f"{name}-app-egress", app_security_group_id, target_security_group_id, f"app tasks to {what}")
     return ingress, egress
 
 
