@@ -127,6 +127,18 @@ def task_policy(
     return _document(statements)
 
 
+def _ecs_role_pair(
+    parent: pulumi.Resource, name: str, region: str, tags: Mapping[str, str], *, execution_description: str, task_description: str
+) -> tuple[pulumi.Output[str], aws.iam.Role, aws.iam.Role]:
+    """The account id, and an execution and a task role only this account's ECS tasks in ``region`` may assume."""
+    account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
+    trust = account.apply(lambda acct: assume_role_policy(acct, region))
+    child = pulumi.ResourceOptions(parent=parent)
+    execution = aws.iam.Role(f"{name}-execution", description=execution_description, assume_role_policy=trust, tags=dict(tags), opts=child)
+    task = aws.iam.Role(f"{name}-task", description=task_description, assume_role_policy=trust, tags=dict(tags), opts=child)
+    return account, execution, task
+
+
 @dataclass(frozen=True)
 class TaskRolesArgs:
     """Everything the two roles may touch, as ARNs (or the names the ARNs derive from)."""
@@ -162,15 +174,13 @@ class TaskRoles(pulumi.ComponentResource):
     def __init__(self, name: str, args: TaskRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:compute:TaskRoles", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        trust = account.apply(lambda acct: assume_role_policy(acct, args.region))
-
-        execution = aws.iam.Role(
-            f"{name}-execution",
-            description="ECS agent for Coko tasks: image pull, logs, injected secrets",
-            assume_role_policy=trust,
-            tags=dict(args.tags),
-            opts=child,
+        account, execution, task = _ecs_role_pair(
+            self,
+            name,
+            args.region,
+            args.tags,
+            execution_description="ECS agent for Coko tasks: image pull, logs, injected secrets",
+            task_description="Coko application code: its buckets, SES send, its search domain",
         )
         n_keys = len(args.secret_key_arns)
         execution_doc = pulumi.Output.all(account, args.repository_arn, *args.secret_key_arns, *args.secret_refs).apply(
@@ -182,14 +192,6 @@ class TaskRoles(pulumi.ComponentResource):
             )
         )
         aws.iam.RolePolicy(f"{name}-execution-policy", role=execution.id, policy=execution_doc, opts=child)
-
-        task = aws.iam.Role(
-            f"{name}-task",
-            description="Coko application code: its buckets, SES send, its search domain",
-            assume_role_policy=trust,
-            tags=dict(args.tags),
-            opts=child,
-        )
         n_buckets = len(args.bucket_arns)
         task_doc = pulumi.Output.all(
             account, pulumi.Output.from_input(args.bucket_kms_key_arn), pulumi.Output.from_input(args.search_domain_arn), *args.bucket_arns
@@ -232,17 +234,18 @@ class ImageOnlyTaskRoles(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ImageOnlyTaskRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:compute:ImageOnlyTaskRoles", name, {}, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        trust = account.apply(lambda acct: assume_role_policy(acct, args.region))
-        execution = aws.iam.Role(
-            f"{name}-execution", description="ECS agent: pull one image, write one log group", assume_role_policy=trust, tags=dict(args.tags), opts=child
+        account, execution, task = _ecs_role_pair(
+            self,
+            name,
+            args.region,
+            args.tags,
+            execution_description="ECS agent: pull one image, write one log group",
+            task_description="Container code: no AWS permission",
         )
         policy = pulumi.Output.all(account, args.repository_arn).apply(
             lambda v: execution_policy(v[1], [f"arn:aws:logs:{args.region}:{v[0]}:log-group:{args.log_group_name}"], [], [])
         )
-        aws.iam.RolePolicy(f"{name}-execution-policy", role=execution.id, policy=policy, opts=child)
-        task = aws.iam.Role(f"{name}-task", description="Container code: no AWS permission", assume_role_policy=trust, tags=dict(args.tags), opts=child)
+        aws.iam.RolePolicy(f"{name}-execution-policy", role=execution.id, policy=policy, opts=pulumi.ResourceOptions(parent=self))
         self.execution_role_arn = execution.arn
         self.task_role_arn = task.arn
         self.register_outputs({"executionRoleArn": execution.arn, "taskRoleArn": task.arn})

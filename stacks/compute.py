@@ -190,36 +190,21 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
         web = role == "backend"
         scales = role != "scheduler"
         service_args[role] = AppServiceArgs(
-            role=role,
-            region=cfg.region,
-            cluster_arn=cluster.arn,
-            cluster_name=naming.cluster_name(cfg.stack),
-            service_name=naming.service_name(cfg.stack, role),
-            family=naming.task_family(cfg.stack, role),
-            container_name=naming.container_name(role),
-            log_group_name=naming.log_group_name(cfg.stack, role),
+            **_placement(cfg, regional, cluster, role),
             image=image.image_ref,
-            platform=cfg.image.platform,
             command=COMMANDS[role],
-            cpu=svc.cpu,
-            memory=svc.memory,
-            desired_count=svc.min_count,
-            subnet_ids=regional.network.private_subnet_ids,
             security_group_id=regional.app_security_group_id,
             execution_role_arn=roles.execution_role_arn,
             task_role_arn=roles.task_role_arn,
             environment=env.environment,
             secrets=env.secrets,
             rolling_update=RollingUpdate.one_extra_task(svc.min_count) if scales else RollingUpdate.stop_then_start(),
-            log_retention_days=cfg.services.log_retention_days,
             user=APP_USER,
-            kms_key_arn=kms_arn,
             port=BACKEND_PORT if web else None,
             health_check=HEALTH_CHECK if web else None,
             load_balancing=_load_balancing(edge) if web else None,
             scaling=_scaling(cfg, svc.min_count, svc.max_count) if scales else None,
             stop_timeout_seconds=STOP_TIMEOUT[role],
-            tags=tags,
         )
     # The admin task first: where the database is owned here, the release provisions its logins before migrating.
     admin = _db_admin_task(cfg, regional, service_args["backend"], plain_values(cfg, regional, edge.cdn_domain), image.repository_arn)
@@ -295,39 +280,48 @@ def _web(cfg: StackConfig, regional: Regional, edge: EdgeWiring, cluster: AppClu
     service = AppService(
         f"{name}-{role}",
         AppServiceArgs(
-            role=role,
-            region=cfg.region,
-            cluster_arn=cluster.arn,
-            cluster_name=naming.cluster_name(cfg.stack),
-            service_name=naming.service_name(cfg.stack, role),
-            family=naming.task_family(cfg.stack, role),
-            container_name=naming.container_name(role),
-            log_group_name=log_group,
+            **_placement(cfg, regional, cluster, role),
             image=image.image_ref,
-            platform=cfg.image.platform,
             command=WEB_COMMAND,
-            cpu=svc.cpu,
-            memory=svc.memory,
-            desired_count=svc.min_count,
-            subnet_ids=regional.network.private_subnet_ids,
             security_group_id=security_group.id,
             execution_role_arn=roles.execution_role_arn,
             task_role_arn=roles.task_role_arn,
             environment=env.environment,
             secrets=env.secrets,
             rolling_update=RollingUpdate.one_extra_task(svc.min_count),
-            log_retention_days=cfg.services.log_retention_days,
             user=WEB_USER,
-            kms_key_arn=kms_arn,
             port=WEB_PORT,
             health_check=WEB_HEALTH_CHECK,
             load_balancing=LoadBalancing(target_group_arn=edge.web_target_group_arn, alb_security_group_id=edge.alb_security_group_id),
             scaling=_scaling(cfg, svc.min_count, svc.max_count),
             writable_paths=WEB_WRITABLE_PATHS,
-            tags=tags,
         ),
     )
     return image, env, service
+
+
+def _placement(cfg: StackConfig, regional: Regional, cluster: AppCluster, role: str) -> dict[str, Any]:
+    """What every service of the stack shares, by role: names the ops CLI finds, size from
+    ``coko:services.<role>``, private subnets, the stack key for its logs, tags."""
+    svc = cfg.services.of(role)
+    return {
+        "role": role,
+        "region": cfg.region,
+        "cluster_arn": cluster.arn,
+        "cluster_name": naming.cluster_name(cfg.stack),
+        "service_name": naming.service_name(cfg.stack, role),
+        "family": naming.task_family(cfg.stack, role),
+        "container_name": naming.container_name(role),
+        "log_group_name": naming.log_group_name(cfg.stack, role),
+        "platform": cfg.image.platform,
+        "cpu": svc.cpu,
+        "memory": svc.memory,
+        "desired_count": svc.min_count,
+        "subnet_ids": regional.network.private_subnet_ids,
+        "log_retention_days": cfg.services.log_retention_days,
+        "kms_key_arn": regional.kms_key.arn,
+        "tags": cfg.tags,
+    }
 
 
 def _db_admin_task(
