@@ -37,13 +37,17 @@ class FaultProxy:
         self._closed = True
         self._listener.close()
         self._reset_all()
+        time.sleep(0.2)  # let the server notice the resets before test databases are dropped
 
     def _reset_all(self) -> None:
         with self._lock:
             sockets, self._sockets = self._sockets, []
         for sock in sockets:
             with contextlib.suppress(OSError):
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST
+                # shutdown() wakes a pump blocked in recv(); close() alone would leave the
+                # connection (and the server's session) alive until that recv returns.
+                sock.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
                 sock.close()
 
     def _accept(self) -> None:
@@ -55,6 +59,10 @@ class FaultProxy:
             if self.mode == DOWN:
                 client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 client.close()
+                continue
+            if self.mode == FROZEN:  # a frozen server accepts and never answers; no upstream session
+                with self._lock:
+                    self._sockets.append(client)
                 continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port))
