@@ -162,15 +162,17 @@ def run_wrk(wrk: str, label: str, url: str, args: argparse.Namespace) -> Result:
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=args.duration + 30).stdout
     data = json.loads(out.strip().splitlines()[-1])
-    return Result(
-        label=label,
-        rps=data["requests"] / (data["duration_us"] / 1e6),
-        p50_ms=data["p50_us"] / 1000,
-        p95_ms=data["p95_us"] / 1000,
-        p99_ms=data["p99_us"] / 1000,
-        non2xx=data["non2xx"],
-        socket_errors=data["socket_errors"],
-    )
+    return Result(label=label, **throughput(data), non2xx=data["non2xx"], socket_errors=data["socket_errors"])
+
+
+def throughput(data: dict[str, int]) -> dict[str, float]:
+    """req/s and latency percentiles (ms) from the JSON line our wrk scripts print."""
+    return {
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50_ms": data["p50_us"] / 1000,
+        "p95_ms": data["p95_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+    }
 
 
 def table(results: list[Result], baseline: Result) -> str:
@@ -212,7 +214,9 @@ def main() -> int:
         baseline = run_wrk(wrk, "baseline: hello-world WSGI", base + "/health/", args)
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, gunicorn.conf.py defaults (3 workers x 4 threads), {os.cpu_count()} CPUs, load average {load}")
+    print(
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, gunicorn.conf.py defaults (3 workers x 4 threads), {os.cpu_count()} CPUs, load average {load}"
+    )
     print(table(results, baseline))
     cached = results[1]
     ok = cached.rps >= TARGET_RPS and cached.p95_ms < TARGET_P95_MS and all(r.non2xx == 0 for r in results)

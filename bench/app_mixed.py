@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from app_load import BENCH, bench_env, ensure_wrk, gunicorn, manage
+from app_load import BENCH, bench_env, ensure_wrk, gunicorn, manage, throughput
 
 ALIASES = ("default", "auth_db", "catalog_db", "reading_db", "recommendation_db")
 TARGET_RPS, TARGET_P95_MS = 1000.0, 100.0
@@ -123,12 +123,13 @@ ids = list(Book.objects.order_by("id").values_list("id", flat=True)[:1000])
 User = get_user_model()
 password = make_password("bench-reader-password")  # hashed once, shared: setup stays fast
 store = import_module(settings.SESSION_ENGINE).SessionStore
+backend = next(path for path in settings.AUTHENTICATION_BACKENDS if path.endswith("ModelBackend"))  # what login would store
 sessions = []
 for n in range({sessions}):
     user, _ = User.objects.get_or_create(username=f"bench-reader-{{n}}", defaults={{"password": password}})
     session = store()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "coko.core.auth_backend.CachedModelBackend"
+    session[BACKEND_SESSION_KEY] = backend
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     sessions.append({{"sid": session.session_key, "csrf": secrets.token_hex(16), "books": rng.sample(ids, {per_reader})}})
@@ -174,10 +175,7 @@ def run_wrk(wrk: str, label: str, url: str, script: Path | None, args: argparse.
         errors = {"non-2xx": int(data["non2xx"])} if data["non2xx"] else {}
     return Run(
         label=label,
-        rps=data["requests"] / (data["duration_us"] / 1e6),
-        p50_ms=data["p50_us"] / 1000,
-        p95_ms=data["p95_us"] / 1000,
-        p99_ms=data["p99_us"] / 1000,
+        **throughput(data),
         ok=int(data.get("s2xx", data["requests"] - data.get("non2xx", 0))),
         errors=errors,
         socket_errors=int(data["socket_errors"]),
