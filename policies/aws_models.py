@@ -6,14 +6,19 @@ min/max length, the pattern and the enum values, and its documentation states th
 ask this module, so a botocore upgrade updates them. botocore comes with boto3 in the project
 and is listed in policies/requirements.txt for the CrossGuard pack's own environment.
 A model or sentence that no longer parses raises ModelError (a test parses every one in use).
+What a rule extracted is kept per botocore version in ``~/.cache/coko`` (or ``$COKO_CACHE_DIR``),
+so a check does not decompress and parse the models each time.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import json
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -72,8 +77,49 @@ def text(doc: str) -> str:
 
 
 @functools.cache
+def _extracted() -> dict[str, Any]:
+    """Constraints already extracted with this botocore version (parsing the gzipped models costs
+    ~0.3 s of CPU per check); a missing or unreadable file only means reading the models again."""
+    try:
+        loaded = json.loads(_cache_file().read_text())
+        return loaded if isinstance(loaded, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _cache_file() -> Path:
+    import botocore
+
+    base = os.environ.get("COKO_CACHE_DIR") or os.path.join(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "coko")
+    return Path(base) / f"aws-constraints-botocore-{botocore.__version__}.json"
+
+
+def _remember(key: str, value: Any) -> None:
+    cache = _extracted()
+    cache[key] = value
+    try:
+        target = _cache_file()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(cache))
+        os.replace(tmp, target)
+    except OSError:
+        pass
+
+
+@functools.cache
 def member(service: str, operation: str, name: str) -> Constraint:
     """The constraint on ``name`` in ``operation``'s input shape (ModelError if either is gone)."""
+    key = f"member|{service}|{operation}|{name}"
+    cached = _extracted().get(key)
+    if isinstance(cached, dict):
+        return Constraint(**{**cached, "enum": tuple(cached.get("enum", ()))})
+    found = _member(service, operation, name)
+    _remember(key, {**found.__dict__, "enum": list(found.enum)})
+    return found
+
+
+def _member(service: str, operation: str, name: str) -> Constraint:
     model = _model(service)
     try:
         shape_name = model["operations"][operation]["input"]["shape"]
@@ -110,10 +156,16 @@ def doc_values(constraint: Constraint, sentence: str) -> tuple[int, ...]:
 
 
 def shape_doc(service: str, shape: str) -> str:
+    key = f"shape|{service}|{shape}"
+    cached = _extracted().get(key)
+    if isinstance(cached, str):
+        return cached
     try:
-        return text(_model(service)["shapes"][shape].get("documentation", ""))
+        found = text(_model(service)["shapes"][shape].get("documentation", ""))
     except KeyError as exc:
         raise ModelError(f"botocore {service} model: no shape {shape}") from exc
+    _remember(key, found)
+    return found
 
 
 @functools.cache
