@@ -3,6 +3,8 @@ plan's resource options and input dependencies reach the rules from both sources
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pulumi_policy import PolicyResourceOptions
 
@@ -104,3 +106,19 @@ def test_certificate_rule_follows_property_dependencies_under_crossguard() -> No
         reported: list[str] = []
         policy.validate(_StackArgs([cert, validation, listener]), lambda message, urn=None, found=reported: found.append(message))  # type: ignore[attr-defined]
         assert len(reported) == expected
+
+
+def test_extracted_constraints_are_kept_per_botocore_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COKO_CACHE_DIR", str(tmp_path))
+    aws_models._extracted.cache_clear()
+    aws_models.member.cache_clear()
+    try:
+        first = aws_models.member("opensearch", "CreateDomain", "DomainName")
+        stored = next(tmp_path.glob("aws-constraints-botocore-*.json"))
+        assert "member|opensearch|CreateDomain|DomainName" in stored.read_text()
+        aws_models._extracted.cache_clear()
+        aws_models.member.cache_clear()
+        assert aws_models.member("opensearch", "CreateDomain", "DomainName") == first  # read back from the file
+    finally:
+        aws_models._extracted.cache_clear()
+        aws_models.member.cache_clear()
