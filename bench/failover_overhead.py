@@ -68,7 +68,8 @@ def baseline(world: drworld.World, clients: dict[str, Any]) -> float:
     arn = sm.describe_secret(SecretId=secret)["ARN"]
     sm.stop_replication_to_replica(SecretId=arn)
     sm.get_secret_value(SecretId=arn)
-    services = ecs.describe_services(cluster=world.cluster, services=list(world.services.values()))["services"]
+    django = [world.services[role] for role in names.SERVICE_ROLES]  # the reader frontend (web) is not part of a failover
+    services = ecs.describe_services(cluster=world.cluster, services=django)["services"]
     for service in services:
         definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
         keep = ("family", "networkMode", "requiresCompatibilities", "cpu", "memory", "taskRoleArn", "executionRoleArn")
@@ -80,7 +81,7 @@ def baseline(world: drworld.World, clients: dict[str, Any]) -> float:
         resource = f"service/{cluster_name}/{world.services[role]}"
         aas.register_scalable_target(ServiceNamespace="ecs", ResourceId=resource, ScalableDimension="ecs:service:DesiredCount", MinCapacity=low, MaxCapacity=high)
         ecs.update_service(cluster=world.cluster, service=world.services[role], desiredCount=low)
-    backend = ecs.describe_services(cluster=world.cluster, services=list(world.services.values()))["services"][0]
+    backend = ecs.describe_services(cluster=world.cluster, services=django)["services"][0]
     check = r53.list_health_checks()["HealthChecks"][0]
     r53.update_health_check(HealthCheckId=check["Id"], HealthCheckVersion=check["HealthCheckVersion"], Inverted=True)
     task = ecs.run_task(
