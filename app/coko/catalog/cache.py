@@ -26,7 +26,8 @@ def cache_key(kind: str, *parts: object) -> str:
 
 def invalidate() -> None:
     """Forget every cached catalogue response."""
-    cache.delete_pattern(KEY_PATTERN)  # type: ignore[attr-defined] - django-redis API
+    # delete_pattern is django-redis API, not part of the BaseCache interface.
+    cache.delete_pattern(KEY_PATTERN)  # type: ignore[attr-defined]
 
 
 def cached(kind: str, parts: tuple[object, ...], compute: Callable[[], Payload | None]) -> Payload | None:
