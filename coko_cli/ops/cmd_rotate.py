@@ -44,27 +44,6 @@ def _stacks(run: OpsRun) -> list[tuple[str, StackServices, Any]]:
     return found
 
 
-def target_container(ecs: Any, definition: dict[str, Any]) -> None:
-    """Point the one-off's command override at the database-admin task's container.
-
-    The shared one-off runner (coko_ecs.oneoff) overrides the container named ``backend``; the
-    database-admin task definition's only container is named ``dbadmin``, and ECS refuses an
-    override for a container the task definition lacks. Rewritten on this client's RunTask only.
-    """
-    from coko_ecs import oneoff
-
-    containers = [c["name"] for c in definition.get("containerDefinitions") or []]
-    if len(containers) != 1 or containers[0] == oneoff.CONTAINER:
-        return
-
-    def rename(params: dict[str, Any], **_: Any) -> None:
-        for override in (params.get("overrides") or {}).get("containerOverrides") or []:
-            if override.get("name") == oneoff.CONTAINER:
-                override["name"] = containers[0]
-
-    ecs.meta.events.register("before-parameter-build.ecs.RunTask", rename, unique_id="coko-rotate-container")
-
-
 def _roles() -> tuple[str, ...]:
     from coko_contract import names
 
@@ -106,6 +85,7 @@ def register(app: typer.Typer) -> None:
         from coko_cli.ops.rotate import STARTED_BY, current_version, force_new_deployments, secret_name, stale_tasks
         from coko_contract import names
         from coko_ecs.oneoff import running_tasks
+        from coko_ecs.tasks import ADMIN_CONTAINER
 
         config = run.config
         secret = secret_name(config)  # type: ignore[arg-type]
@@ -134,7 +114,6 @@ def register(app: typer.Typer) -> None:
                 f"No ACTIVE task definition {family} in {region}.", Exit.USAGE, f"Deploy the {config.stack} stack (it defines the database-admin task)."
             )
         definition = taskdefs.describe(ecs, latest[0])
-        target_container(ecs, definition)
         task = OneOffTask(
             label="rotate",
             command=["python", "manage.py", "rotate_db_credentials", "--secret-id", secret, "--region", region],
@@ -143,6 +122,7 @@ def register(app: typer.Typer) -> None:
             tool="coko rotate-db-credentials",
             announce="Rotating the app's database login",
             exclusive_kind="credentials rotation",
+            container=ADMIN_CONTAINER,  # the database-admin task definition's only container
         )
         runner = OneOffRun(
             run.clients, config.stack, primary.cluster, primary.services["backend"], definition, run.options.poll_interval, timeout, run.out,
