@@ -67,6 +67,8 @@ class LoadBalancing:
     target_group_arn: pulumi.Input[str]
     alb_security_group_id: pulumi.Input[str] | None = None
     health_check_grace_seconds: int = 60
+    # A health-check port other than the container port (the backend's liveness listener).
+    health_check_port: int | None = None
 
 
 @dataclass(frozen=True)
@@ -215,16 +217,19 @@ class AppService(pulumi.ComponentResource):
                     target_group_arn=args.load_balancing.target_group_arn, container_name=args.container_name, container_port=args.port
                 )
             ]
-            if args.load_balancing.alb_security_group_id is not None:
+            alb_sg = args.load_balancing.alb_security_group_id
+            health_port = args.load_balancing.health_check_port
+            ports = {"": args.port, **({"-health": health_port} if health_port and health_port != args.port else {})}
+            for suffix, port in ports.items() if alb_sg is not None else ():
                 aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-from-alb",
+                    f"{name}-from-alb{suffix}",
                     security_group_id=args.security_group_id,
-                    referenced_security_group_id=args.load_balancing.alb_security_group_id,
-                    description=f"{args.role} port {args.port} from the ALB only",
+                    referenced_security_group_id=alb_sg,
+                    description=f"{args.role} port {port} from the ALB only",
                     ip_protocol="tcp",
-                    from_port=args.port,
-                    to_port=args.port,
-                    tags={**tags, "Name": f"{name}-from-alb"},
+                    from_port=port,
+                    to_port=port,
+                    tags={**tags, "Name": f"{name}-from-alb{suffix}"},
                     opts=child,
                 )
 

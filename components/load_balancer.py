@@ -41,6 +41,9 @@ class HealthCheck:
     """The seed's container healthcheck: /health/ every 30 s, 10 s timeout, 3 failures."""
 
     path: str = "/health/"
+    # Where the target answers it: the traffic port by default; the backend serves liveness apart
+    # from its request workers (:8001), so a busy worker pool never fails the ALB check.
+    port: int | None = None
     matcher: str = "200"
     interval_seconds: int = 30
     timeout_seconds: int = 10
@@ -198,6 +201,19 @@ class LoadBalancer(pulumi.ComponentResource):
                     "cidr_blocks": [args.vpc_cidr],
                 },
                 *(
+                    [
+                        {
+                            "description": "health checks of the app tasks",
+                            "protocol": "tcp",
+                            "from_port": args.health_check.port,
+                            "to_port": args.health_check.port,
+                            "cidr_blocks": [args.vpc_cidr],
+                        }
+                    ]
+                    if args.health_check.port and args.health_check.port != args.app_port
+                    else []
+                ),
+                *(
                     {
                         "description": f"to the {r.key} tasks in the VPC",
                         "protocol": "tcp",
@@ -245,7 +261,7 @@ class LoadBalancer(pulumi.ComponentResource):
                     "enabled": True,
                     "path": hc.path,
                     "protocol": "HTTP",
-                    "port": "traffic-port",
+                    "port": str(hc.port) if hc.port else "traffic-port",
                     "matcher": hc.matcher,
                     "interval": hc.interval_seconds,
                     "timeout": hc.timeout_seconds,

@@ -40,6 +40,8 @@ DB_ADMIN_COMMAND = ("python", "manage.py", "provision_db_users")
 HEALTH_CHECK = ("CMD", "python", "/app/bin/healthcheck")  # no curl in the image
 APP_USER = "10001:10001"  # the Dockerfile's `coko` user
 BACKEND_PORT = 8000
+# Liveness served apart from the request workers (app/gunicorn.conf.py GUNICORN_LIVENESS_BIND).
+LIVENESS_PORT = 8001
 # Celery finishes its current tasks on SIGTERM (warm shutdown): give it Fargate's maximum.
 STOP_TIMEOUT = {"backend": 30, "worker": 120, "scheduler": 30}
 SETTINGS_MODULE = "coko.settings.production"
@@ -353,7 +355,7 @@ def _db_admin_task(
 
 
 def _load_balancing(edge: EdgeWiring) -> LoadBalancing:
-    return LoadBalancing(target_group_arn=edge.target_group_arn, alb_security_group_id=edge.alb_security_group_id)
+    return LoadBalancing(target_group_arn=edge.target_group_arn, alb_security_group_id=edge.alb_security_group_id, health_check_port=LIVENESS_PORT)
 
 
 def _scaling(cfg: StackConfig, min_count: int, max_count: int) -> Scaling:

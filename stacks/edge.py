@@ -22,7 +22,7 @@ from components.kms import KmsKey, KmsKeyArgs
 from components.load_balancer import HealthCheck, HostRoute, LoadBalancer, LoadBalancerArgs
 from components.monitoring import Monitoring, MonitoringArgs, ReplicationWatch
 from components.waf import RateLimit, Waf, WafArgs
-from stacks.compute import WEB_HEALTH_PATH, WEB_PORT, Compute, EdgeWiring
+from stacks.compute import LIVENESS_PORT, WEB_HEALTH_PATH, WEB_PORT, Compute, EdgeWiring
 from stacks.config import StackConfig
 from stacks.regional import Regional
 
@@ -139,6 +139,7 @@ def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.O
             alb_name=names.alb_name(cfg.stack),
             target_group_name=names.target_group_name(cfg.stack),
             origin_verify_value=verify,
+            health_check=HealthCheck(port=LIVENESS_PORT),
             host_routes=[web_route(cfg)],
             tags=cfg.tags,
         ),

@@ -75,6 +75,7 @@ def test_security_group_admits_only_cloudfront_and_talks_only_to_the_app_port(up
     vpc_cidr = "10.0.0.0/16" if stack == "production" else "10.1.0.0/16"
     assert egress == [
         {"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "cidrBlocks": [vpc_cidr], "description": "to the app tasks in the VPC"},
+        {"protocol": "tcp", "fromPort": 8001, "toPort": 8001, "cidrBlocks": [vpc_cidr], "description": "health checks of the app tasks"},
         {"protocol": "tcp", "fromPort": 3000, "toPort": 3000, "cidrBlocks": [vpc_cidr], "description": "to the web tasks in the VPC"},
     ]
 
@@ -98,8 +99,8 @@ def test_backend_service_is_behind_the_target_group_and_admits_the_alb(up: dict[
     assert backend and backend[0].inputs["loadBalancers"][0]["targetGroupArn"] == tg
     alb_sg = one(preview, SG, "edge-sg").outputs["id"]
     rules = [r.inputs for r in of_type(preview, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs.get("referencedSecurityGroupId") == alb_sg]
-    # The backend's port on the app tasks' group; the web's (3000, its own group): test_web_service.py.
-    assert [(r["fromPort"], r["toPort"]) for r in rules if r["securityGroupId"] == preview.outputs["appSecurityGroupId"]] == [(8000, 8000)]
+    # The backend's port and its liveness port on the app tasks' group; the web's (3000, its own group): test_web_service.py.
+    assert sorted((r["fromPort"], r["toPort"]) for r in rules if r["securityGroupId"] == preview.outputs["appSecurityGroupId"]) == [(8000, 8000), (8001, 8001)]
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -151,3 +152,16 @@ def test_edge_builds_in_preview_mode_too(previews: dict[str, dict[str, StackPrev
     edge_types = (LB, LISTENER, TG, "aws:cloudfront/distribution:Distribution", "aws:wafv2/webAcl:WebAcl", "aws:cloudwatch/metricAlarm:MetricAlarm")
     for type_ in edge_types:
         assert len(of_type(previews["preview"][stack], type_)) == len(of_type(previews["up"][stack], type_)) > 0, type_
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_alb_checks_the_backends_liveness_listener_not_its_busy_request_port(up: dict[str, StackPreview], stack: str) -> None:
+    """Liveness is served apart from the request workers (:8001): a stuck worker pool does not fail the ALB check."""
+    preview = up[stack]
+    check = one(preview, TG, "edge-tg").inputs["healthCheck"]
+    assert (check["path"], check["port"]) == ("/health/", "8001")
+    egress_ports = {(e["fromPort"], e["toPort"]) for e in one(preview, "aws:ec2/securityGroup:SecurityGroup", "edge-sg").inputs["egress"]}
+    assert (8001, 8001) in egress_ports
+    ingress = one(preview, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "backend-from-alb-health").inputs
+    assert (ingress["fromPort"], ingress["toPort"]) == (8001, 8001)
+    assert ingress["referencedSecurityGroupId"] == one(preview, "aws:ec2/securityGroup:SecurityGroup", "edge-sg").outputs["id"]
