@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from moto.ecs.models import ecs_backends
-from moto.logs.models import logs_backends
-from moto.moto_api import state_manager
-from moto.server import ThreadedMotoServer
 from typer.testing import CliRunner
 
 from coko_cli.main import app
+from tests.moto_fixtures import clean_aws, moto_server, sim, stack
 from tests.ops import faultproxy
 from tests.ops.faultproxy import FaultProxy
-from tests.ops.motostack import ACCOUNT, REGION, REPO, EcsSim, Stack, deploy_stack, digest, ecs_backend, install_sim
+from tests.ops.motostack import REGION, REPO, EcsSim, Stack, deploy_stack, digest, ecs_backend
 
-__all__ = ["REGION", "REPO", "EcsSim", "FaultProxy", "Stack", "coko", "deploy_stack", "digest", "ecs_backend"]
+__all__ = ["REGION", "REPO", "EcsSim", "FaultProxy", "Stack", "coko", "deploy_stack", "digest", "ecs_backend", "sim", "stack"]
 
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(port=0, verbose=False)
-    server.start()
-    _host, port = server.get_host_and_port()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+    yield from moto_server()
 
 
 @pytest.fixture(scope="session")
@@ -56,31 +46,10 @@ def aws(proxy_server: tuple[FaultProxy, str], monkeypatch: pytest.MonkeyPatch) -
     """
     proxy, moto_endpoint = proxy_server
     proxy.reset()
-    for backends in (ecs_backends, logs_backends):
-        backends[ACCOUNT].reset()
-    for key in [k for k in os.environ if k.startswith("AWS_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_REGION", "us-east-1")  # must be ignored: the stack file says eu-west-3
     monkeypatch.setenv("COLUMNS", "200")
-    yield moto_endpoint
+    with clean_aws(moto_endpoint, monkeypatch):  # its AWS_REGION must be ignored: the stack file says eu-west-3
+        yield moto_endpoint
     proxy.reset()
-    state_manager.unset_transition("ecs::task")
-
-
-@pytest.fixture
-def sim(aws: str, monkeypatch: pytest.MonkeyPatch) -> EcsSim:
-    return install_sim(monkeypatch.setattr)
-
-
-@pytest.fixture
-def stack(sim: EcsSim) -> Stack:
-    return deploy_stack()
 
 
 @dataclass
