@@ -16,6 +16,37 @@ import pytest
 from typer.testing import CliRunner
 
 from coko_cli.main import app
+from tests.policies.cases import (
+    ACL,
+    ACL_LOG,
+    ALARM,
+    BUCKET,
+    CF,
+    CLUSTER,
+    DSG,
+    ECR,
+    FLOW,
+    INGRESS,
+    KMS,
+    LB,
+    LISTENER,
+    LOG,
+    OS,
+    OWN,
+    PAB,
+    PG,
+    RDS,
+    REDIS,
+    ROLE,
+    SECRET,
+    SSE,
+    SUBNET,
+    SVC,
+    TD,
+    TOPIC,
+    VER,
+)
+from tests.policies.cases import IAM_POLICY as ROLE_POLICY
 
 Doc = dict[str, Any]
 
@@ -84,37 +115,6 @@ def policy_statement(type_: str, name: str, statement: dict[str, Any], key: str 
     return mutate
 
 
-RDS = "aws:rds/instance:Instance"
-PG = "aws:rds/parameterGroup:ParameterGroup"
-REDIS = "aws:elasticache/replicationGroup:ReplicationGroup"
-OS = "aws:opensearch/domain:Domain"
-TD = "aws:ecs/taskDefinition:TaskDefinition"
-SVC = "aws:ecs/service:Service"
-CLUSTER = "aws:ecs/cluster:Cluster"
-LB = "aws:lb/loadBalancer:LoadBalancer"
-LISTENER = "aws:lb/listener:Listener"
-CF = "aws:cloudfront/distribution:Distribution"
-ACL = "aws:wafv2/webAcl:WebAcl"
-ACL_LOG = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
-PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-OWN = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
-VER = "aws:s3/bucketVersioning:BucketVersioning"
-BUCKET = "aws:s3/bucket:Bucket"
-ECR = "aws:ecr/repository:Repository"
-FLOW = "aws:ec2/flowLog:FlowLog"
-INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-SUBNET = "aws:ec2/subnet:Subnet"
-DSG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-LOG = "aws:cloudwatch/logGroup:LogGroup"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-KMS = "aws:kms/key:Key"
-SECRET = "aws:secretsmanager/secret:Secret"
-TOPIC = "aws:sns/topic:Topic"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-ROLE = "aws:iam/role:Role"
-
-
 def world_postgres(doc: Doc) -> None:
     for r in targets(doc, "production", INGRESS, "db-pg-from-app"):
         r["inputs"].pop("referencedSecurityGroupId", None)
@@ -162,7 +162,11 @@ MUTATIONS: dict[str, tuple[str, str, Callable[[Doc], None]]] = {
     "opensearch-public": ("COKO-OS-005", "up", setter(OS, "search-domain", "vpcOptions", None)),
     "ecs-privileged": ("COKO-ECS-001", "up", containers("backend-task", lambda c: c.update(privileged=True))),
     "ecs-no-logging": ("COKO-ECS-002", "up", containers("worker-task", lambda c: c.pop("logConfiguration"))),
-    "ecs-secret-in-environment": ("COKO-ECS-003", "up", containers("backend-task", lambda c: c.setdefault("environment", []).append({"name": "DJANGO_SECRET_KEY", "value": "x"}))),
+    "ecs-secret-in-environment": (
+        "COKO-ECS-003",
+        "up",
+        containers("backend-task", lambda c: c.setdefault("environment", []).append({"name": "DJANGO_SECRET_KEY", "value": "x"})),
+    ),
     "ecs-container-insights-off": ("COKO-ECS-005", "preview", setter(CLUSTER, "ecs-cluster", "settings", [{"name": "containerInsights", "value": "disabled"}])),
     "ecs-public-ip": ("COKO-ECS-006", "up", setter(SVC, "backend-service", "networkConfiguration.assignPublicIp", True)),
     "ecs-circuit-breaker-off": ("COKO-ECS-007", "up", setter(SVC, "worker-service", "deploymentCircuitBreaker.enable", False)),
@@ -196,7 +200,11 @@ MUTATIONS: dict[str, tuple[str, str, Callable[[Doc], None]]] = {
     "alarm-without-action": ("COKO-CW-001", "up", setter(ALARM, "5xx-rate", "alarmActions", [])),
     "sns-unencrypted": ("COKO-SNS-001", "up", setter(TOPIC, "alerts", "kmsMasterKeyId", None)),
     "iam-action-star": ("COKO-IAM-001", "up", policy_statement(ROLE_POLICY, "task-roles-task-policy", {"Effect": "Allow", "Action": "*", "Resource": "*"})),
-    "iam-trust-anyone": ("COKO-IAM-004", "up", policy_statement(ROLE, "task-roles-task", {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}, key="assumeRolePolicy")),
+    "iam-trust-anyone": (
+        "COKO-IAM-004",
+        "up",
+        policy_statement(ROLE, "task-roles-task", {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}, key="assumeRolePolicy"),
+    ),
     "required-tag-removed": ("COKO-TAG-001", "preview", drop_owner_tag),
     "bucket-in-us-west-2": ("COKO-REG-001", "preview", region(BUCKET, "storage-media", "us-west-2")),
 }
