@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+# Previews inside the test processes stay in-process: forking a process that already runs threads
+# (moto servers, log followers) can deadlock a worker. Tests of the forked runner set it themselves
+# in a fresh subprocess.
+os.environ.setdefault("COKO_PREVIEW_JOBS", "1")
 
 from coko_cli.offline.runner import StackPreview, run_stacks
 
