@@ -14,7 +14,7 @@ from tests.ops import faultproxy
 from tests.ops.faultproxy import FaultProxy
 from tests.ops.motostack import REGION, REPO, EcsSim, Stack, deploy_stack, digest, ecs_backend
 
-__all__ = ["REGION", "REPO", "EcsSim", "FaultProxy", "Stack", "coko", "deploy_stack", "digest", "ecs_backend", "sim", "stack"]
+__all__ = ["REGION", "REPO", "EcsSim", "FaultProxy", "Result", "Stack", "coko", "deploy_stack", "digest", "ecs_backend", "sim", "stack"]
 
 
 @pytest.fixture(scope="session")

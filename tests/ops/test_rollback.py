@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from coko_contract import names as naming
-from tests.ops.conftest import REPO, EcsSim, Stack, coko, deploy_stack, digest
+from tests.ops.conftest import REPO, EcsSim, Result, Stack, coko, deploy_stack, digest
 
 FAST = ("--poll-interval", "0")
 ROLES = naming.SERVICE_ROLES
@@ -24,8 +24,18 @@ def on(revision: int) -> dict[str, str]:
     return {role: f"{naming.task_family('production', role)}:{revision}" for role in ROLES}
 
 
+def serve(stack: Stack, revision: int) -> None:
+    """Point every service at `revision`, as a later deploy would have."""
+    for role in ROLES:
+        stack.ecs.update_service(cluster=stack.cluster, service=stack.services[role], taskDefinition=on(revision)[role])
+
+
+def rollback(*args: str, input: str | None = None) -> Result:
+    return coko("rollback", "--stack", "production", *args, input=input)
+
+
 def test_rollback_moves_all_three_services_to_the_previous_revision(stack: Stack, sim: EcsSim) -> None:
-    result = coko("rollback", "--stack", "production", "--yes", *FAST)
+    result = rollback("--yes", *FAST)
     assert result.exit_code == 0, result.stderr
     assert revisions(stack) == on(1)
     assert {role: stack.task_definition(role) for role in ROLES} == on(1)
@@ -37,9 +47,10 @@ def test_rollback_moves_all_three_services_to_the_previous_revision(stack: Stack
 def test_rollback_skips_deregistered_revisions(stack: Stack, sim: EcsSim) -> None:
     for role in ROLES:
         stack.register(role, "v3")
-        stack.ecs.update_service(cluster=stack.cluster, service=stack.services[role], taskDefinition=f"{naming.task_family('production', role)}:3")
-        stack.ecs.deregister_task_definition(taskDefinition=f"{naming.task_family('production', role)}:2")
-    result = coko("rollback", "--stack", "production", "--yes", *FAST)
+    serve(stack, 3)
+    for role in ROLES:
+        stack.ecs.deregister_task_definition(taskDefinition=on(2)[role])
+    result = rollback("--yes", *FAST)
     assert result.exit_code == 0, result.stderr
     assert revisions(stack) == on(1)
 
@@ -47,14 +58,14 @@ def test_rollback_skips_deregistered_revisions(stack: Stack, sim: EcsSim) -> Non
 def test_rollback_to_a_named_revision(stack: Stack, sim: EcsSim) -> None:
     for role in ROLES:
         stack.register(role, "v3")
-        stack.ecs.update_service(cluster=stack.cluster, service=stack.services[role], taskDefinition=f"{naming.task_family('production', role)}:3")
-    result = coko("rollback", "--stack", "production", "--to", "1", "--yes", *FAST)
+    serve(stack, 3)
+    result = rollback("--to", "1", "--yes", *FAST)
     assert result.exit_code == 0, result.stderr
     assert revisions(stack) == on(1)
 
 
 def test_rollback_to_a_revision_that_never_existed_says_so(stack: Stack, sim: EcsSim) -> None:
-    result = coko("rollback", "--stack", "production", "--to", "7", "--yes", *FAST)
+    result = rollback("--to", "7", "--yes", *FAST)
     assert result.exit_code == 1
     assert "coko-production-backend:7 does not exist (the newest is :2)" in result.stderr
     assert "deregistered" not in result.stderr
@@ -63,7 +74,7 @@ def test_rollback_to_a_revision_that_never_existed_says_so(stack: Stack, sim: Ec
 
 def test_rollback_to_a_deregistered_revision_says_so(stack: Stack, sim: EcsSim) -> None:
     stack.ecs.deregister_task_definition(taskDefinition="coko-production-backend:1")
-    result = coko("rollback", "--stack", "production", "--to", "1", "--yes", *FAST)
+    result = rollback("--to", "1", "--yes", *FAST)
     assert result.exit_code == 1
     assert "coko-production-backend:1 is deregistered (INACTIVE): ECS cannot deploy it" in result.stderr
     assert revisions(stack) == on(2) and sim.update_requests == []
@@ -73,17 +84,17 @@ def test_rollback_to_an_image_tag_found_by_label_or_in_the_image_reference(stack
     for role in ROLES:  # revision 3 is referenced as repo:v3@digest, without a label
         stack.register(role, "v3", image=f"{REPO}:v3@{digest(3)}", labels=False)
         stack.register(role, "v4")
-        stack.ecs.update_service(cluster=stack.cluster, service=stack.services[role], taskDefinition=f"{naming.task_family('production', role)}:4")
-    result = coko("rollback", "--stack", "production", "--image-tag", "v3", "--yes", *FAST)
+    serve(stack, 4)
+    result = rollback("--image-tag", "v3", "--yes", *FAST)
     assert result.exit_code == 0, result.stderr
     assert revisions(stack) == on(3)
-    result = coko("rollback", "--stack", "production", "--image-tag", "v1", "--yes", *FAST)
+    result = rollback("--image-tag", "v1", "--yes", *FAST)
     assert result.exit_code == 0, result.stderr
     assert revisions(stack) == on(1)
 
 
 def test_rollback_to_an_unknown_image_tag_changes_nothing(stack: Stack, sim: EcsSim) -> None:
-    result = coko("rollback", "--stack", "production", "--image-tag", "v9", "--yes", *FAST)
+    result = rollback("--image-tag", "v9", "--yes", *FAST)
     assert result.exit_code == 1
     assert "No ACTIVE revision of coko-production-backend, coko-production-worker, coko-production-scheduler runs release 'v9'" in result.stderr
     assert sim.update_requests == []
@@ -91,14 +102,14 @@ def test_rollback_to_an_unknown_image_tag_changes_nothing(stack: Stack, sim: Ecs
 
 def test_rollback_without_an_earlier_revision_is_refused(sim: EcsSim) -> None:
     stack = deploy_stack(revisions=1)
-    result = coko("rollback", "--stack", "production", "--yes", *FAST)
+    result = rollback("--yes", *FAST)
     assert result.exit_code == 1
     assert "has no ACTIVE revision before :1 with another image: nothing to roll back to" in result.stderr
     assert revisions(stack) == on(1) and sim.update_requests == []
 
 
 def test_dry_run_shows_the_plan_and_changes_nothing(stack: Stack, sim: EcsSim) -> None:
-    result = coko("rollback", "--stack", "production", "--dry-run", *FAST)
+    result = rollback("--dry-run", *FAST)
     assert result.exit_code == 0
     assert "step role=scheduler current=coko-production-scheduler:2 target=coko-production-scheduler:1 release=v1 " in result.stdout
     assert "Dry run: nothing was changed" in result.stderr
@@ -106,21 +117,21 @@ def test_dry_run_shows_the_plan_and_changes_nothing(stack: Stack, sim: EcsSim) -
 
 
 def test_declining_the_confirmation_changes_nothing(stack: Stack, sim: EcsSim) -> None:
-    result = coko("rollback", "--stack", "production", *FAST, input="n\n")
+    result = rollback(*FAST, input="n\n")
     assert result.exit_code == 1
     assert "Rollback aborted" in result.stderr
     assert revisions(stack) == on(2) and sim.update_requests == []
 
 
 def test_confirming_rolls_back(stack: Stack, sim: EcsSim) -> None:
-    result = coko("rollback", "--stack", "production", *FAST, input="y\n")
+    result = rollback(*FAST, input="y\n")
     assert result.exit_code == 0, result.stderr
     assert revisions(stack) == on(1)
 
 
 def test_circuit_breaker_rollback_is_reported_as_a_failure(stack: Stack, sim: EcsSim) -> None:
     sim.rollout = "circuit-breaker"
-    result = coko("rollback", "--stack", "production", "--yes", *FAST)
+    result = rollback("--yes", *FAST)
     assert result.exit_code == 1
     assert "coko-production-backend: stable on coko-production-backend:2, not coko-production-backend:1" in result.stderr
     assert "circuit breaker" in result.stderr
@@ -129,14 +140,14 @@ def test_circuit_breaker_rollback_is_reported_as_a_failure(stack: Stack, sim: Ec
 
 def test_services_that_never_stabilise_time_out(stack: Stack, sim: EcsSim) -> None:
     sim.rollout = "stuck"
-    result = coko("rollback", "--stack", "production", "--yes", "--timeout", "0.2", "--poll-interval", "0.05")
+    result = rollback("--yes", "--timeout", "0.2", "--poll-interval", "0.05")
     assert result.exit_code == 124
     assert "Timed out after 0.2s waiting for services to become stable" in result.stderr
     assert "backend (3/3 running, 2 deployments)" in result.stderr
 
 
 def test_json_document_describes_plan_and_outcome(stack: Stack, sim: EcsSim) -> None:
-    result = coko("rollback", "--stack", "production", "--yes", "--json", *FAST)
+    result = rollback("--yes", "--json", *FAST)
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["outcome"] == "rolled-back"
@@ -167,7 +178,7 @@ def health_server() -> Iterator[dict[str, int]]:
 
 def test_health_check_after_rollback(stack: Stack, sim: EcsSim, health_server: dict[str, int]) -> None:
     url = f"http://127.0.0.1:{health_server['port']}/health/"
-    result = coko("rollback", "--stack", "production", "--yes", "--health-url", url, *FAST)
+    result = rollback("--yes", "--health-url", url, *FAST)
     assert result.exit_code == 0, result.stderr
     assert f"{url} answered 200" in result.stderr
 
@@ -176,6 +187,6 @@ def test_failing_health_check_fails_the_rollback(stack: Stack, sim: EcsSim, heal
     monkeypatch.setattr("coko_cli.ops.rollback.time.sleep", lambda _: None)
     health_server["status"] = 503
     url = f"http://127.0.0.1:{health_server['port']}/health/"
-    result = coko("rollback", "--stack", "production", "--yes", "--health-url", url, *FAST)
+    result = rollback("--yes", "--health-url", url, *FAST)
     assert result.exit_code == 1
     assert f"health check failed: {url} answered 503" in result.stderr
