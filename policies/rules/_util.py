@@ -81,3 +81,15 @@ def companion_violations(stack: StackView, targets: tuple[str, ...], companions:
     found = stack.of_type(*targets)
     covered = {id(t) for c in stack.of_type(*companions) if (t := owner(c, found, key)) is not None}
     return [(t.urn, f"{t.name} has no {what}") for t in found if id(t) not in covered]
+
+
+def off(r: Resource, key: str) -> list[str]:
+    """The problem when a setting the rule wants on is explicitly false (unset or unknown passes: the default is on)."""
+    value = r.get(key)
+    return [f"{key} is {value!r}"] if is_false(value) else []
+
+
+def other_than(r: Resource, key: str, wanted: Any) -> list[str]:
+    """The problem when a known setting is not the one value the rule accepts."""
+    value = r.get(key)
+    return [] if unknown(value) or value == wanted else [f"{key} is {value!r}"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..framework import Resource, as_list, rule, unknown
-from ._util import is_false, truthy
+from ._util import is_false, off, truthy
 
 LOAD_BALANCER = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENER = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
@@ -27,8 +27,7 @@ def _application(r: Resource) -> bool:
 def drop_invalid_headers(r: Resource) -> list[str]:
     if not _application(r):
         return []
-    value = r.get("dropInvalidHeaderFields")
-    return [f"dropInvalidHeaderFields is {value!r}"] if is_false(value) else []
+    return off(r, "dropInvalidHeaderFields")
 
 
 @rule(
@@ -55,8 +54,7 @@ def access_logs(r: Resource) -> list[str]:
     remediation="Set enable_deletion_protection=True.",
 )
 def deletion_protection(r: Resource) -> list[str]:
-    value = r.get("enableDeletionProtection")
-    return [f"enableDeletionProtection is {value!r}"] if is_false(value) else []
+    return off(r, "enableDeletionProtection")
 
 
 @rule(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..framework import SECRET, Resource, as_list, number, rule, unknown
-from ._util import is_false
+from ._util import off
 
 SECRET_RESOURCE = "aws:secretsmanager/secret:Secret"
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
@@ -54,8 +54,7 @@ def version_is_secret(r: Resource) -> list[str]:
     remediation="Set enable_key_rotation=True.",
 )
 def rotation(r: Resource) -> list[str]:
-    value = r.get("enableKeyRotation")
-    return [f"enableKeyRotation is {value!r}"] if is_false(value) else []
+    return off(r, "enableKeyRotation")
 
 
 @rule(

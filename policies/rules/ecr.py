@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..framework import Resource, as_list, rule, unknown
-from ._util import is_false
+from ._util import off
 
 REPOSITORY = "aws:ecr/repository:Repository"
 
@@ -30,8 +30,7 @@ def immutable(r: Resource) -> list[str]:
     remediation="Set image_scanning_configuration.scan_on_push=True.",
 )
 def scan_on_push(r: Resource) -> list[str]:
-    value = r.get("imageScanningConfiguration.scanOnPush")
-    return [f"imageScanningConfiguration.scanOnPush is {value!r}"] if is_false(value) else []
+    return off(r, "imageScanningConfiguration.scanOnPush")
 
 
 @rule(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..framework import Resource, rule, unknown
-from ._util import is_false
+from ._util import is_false, off
 
 REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 
@@ -17,8 +17,7 @@ REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
     remediation="Set at_rest_encryption_enabled=True (with kms_key_id for a customer-managed key).",
 )
 def at_rest(r: Resource) -> list[str]:
-    value = r.get("atRestEncryptionEnabled")
-    return [f"atRestEncryptionEnabled is {value!r}"] if is_false(value) else []
+    return off(r, "atRestEncryptionEnabled")
 
 
 @rule(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..framework import Resource, as_list, rule, unknown
@@ -29,6 +30,11 @@ def _allows(r: Resource) -> list[tuple[str, dict[str, Any]]]:
     return [(label, s) for label, doc in documents(r) if not unknown(doc) for s in statements(doc) if s.get("Effect") == "Allow"]
 
 
+def _allowing(r: Resource, offending: Callable[[dict[str, Any]], list[Any]], where: str = "") -> list[str]:
+    """One problem per Allow statement with offending actions, naming them."""
+    return [f"{label} allows {', '.join(map(str, bad))}{where}" for label, s in _allows(r) if (bad := offending(s))]
+
+
 @rule(
     "COKO-IAM-001",
     types=[POLICY, ROLE_POLICY, ROLE],
@@ -38,12 +44,7 @@ def _allows(r: Resource) -> list[tuple[str, dict[str, Any]]]:
     remediation="List the actions the role needs (e.g. s3:GetObject, s3:PutObject) instead of wildcards.",
 )
 def no_wildcard_actions(r: Resource) -> list[str]:
-    problems = []
-    for label, s in _allows(r):
-        wild = [a for a in as_list(s.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))]
-        if wild:
-            problems.append(f"{label} allows {', '.join(wild)}")
-    return problems
+    return _allowing(r, lambda s: [a for a in as_list(s.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))])
 
 
 @rule(
@@ -56,13 +57,7 @@ def no_wildcard_actions(r: Resource) -> list[str]:
     remediation="Scope Resource to the bucket/queue/secret ARNs; keep * only for actions such as ecr:GetAuthorizationToken.",
 )
 def no_wildcard_resources(r: Resource) -> list[str]:
-    problems = []
-    for label, s in _allows(r):
-        if "*" in as_list(s.get("Resource")):
-            scoped = [a for a in as_list(s.get("Action")) if a not in UNSCOPED_ACTIONS]
-            if scoped:
-                problems.append(f"{label} allows {', '.join(map(str, scoped))} on Resource *")
-    return problems
+    return _allowing(r, lambda s: [a for a in as_list(s.get("Action")) if a not in UNSCOPED_ACTIONS] if "*" in as_list(s.get("Resource")) else [], " on Resource *")
 
 
 @rule(

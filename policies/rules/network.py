@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..framework import Resource, StackView, as_list, number, rule, stack_rule, unknown
-from ._util import WORLD, truthy
+from ._util import WORLD, other_than, truthy
 
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
@@ -110,5 +110,4 @@ def no_public_ip(r: Resource) -> list[str]:
     remediation='Set traffic_type="ALL" (REJECT alone misses exfiltration).',
 )
 def all_traffic(r: Resource) -> list[str]:
-    value = r.get("trafficType")
-    return [] if unknown(value) or value == "ALL" else [f"trafficType is {value!r}"]
+    return other_than(r, "trafficType", "ALL")

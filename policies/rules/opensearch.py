@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..framework import Resource, as_list, rule, unknown
-from ._util import is_false, truthy
+from ._util import off, truthy
 
 DOMAIN = "aws:opensearch/domain:Domain"
 TLS12_POLICIES = {"Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"}
@@ -18,8 +18,7 @@ TLS12_POLICIES = {"Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"
     remediation="Set encrypt_at_rest.enabled=True with the stack's KMS key.",
 )
 def at_rest(r: Resource) -> list[str]:
-    value = r.get("encryptAtRest.enabled")
-    return [f"encryptAtRest.enabled is {value!r}"] if is_false(value) else []
+    return off(r, "encryptAtRest.enabled")
 
 
 @rule(
@@ -31,8 +30,7 @@ def at_rest(r: Resource) -> list[str]:
     remediation="Set node_to_node_encryption.enabled=True.",
 )
 def node_to_node(r: Resource) -> list[str]:
-    value = r.get("nodeToNodeEncryption.enabled")
-    return [f"nodeToNodeEncryption.enabled is {value!r}"] if is_false(value) else []
+    return off(r, "nodeToNodeEncryption.enabled")
 
 
 @rule(
@@ -44,8 +42,7 @@ def node_to_node(r: Resource) -> list[str]:
     remediation="Set domain_endpoint_options.enforce_https=True.",
 )
 def https(r: Resource) -> list[str]:
-    value = r.get("domainEndpointOptions.enforceHttps")
-    return [f"domainEndpointOptions.enforceHttps is {value!r}"] if is_false(value) else []
+    return off(r, "domainEndpointOptions.enforceHttps")
 
 
 @rule(
@@ -87,8 +84,7 @@ def in_vpc(r: Resource) -> list[str]:
     remediation="Set advanced_security_options.enabled=True (internal user database off, IAM master).",
 )
 def fine_grained(r: Resource) -> list[str]:
-    value = r.get("advancedSecurityOptions.enabled")
-    return [f"advancedSecurityOptions.enabled is {value!r}"] if is_false(value) else []
+    return off(r, "advancedSecurityOptions.enabled")
 
 
 @rule(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..framework import SECRET, Resource, as_list, number, rule, unknown
-from ._util import is_false, truthy
+from ._util import is_false, off, truthy
 
 INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
@@ -82,8 +82,7 @@ def backups(r: Resource) -> list[str]:
     remediation="Set deletion_protection=True (coko:database.deletionProtection in the stack file).",
 )
 def deletion_protection(r: Resource) -> list[str]:
-    value = r.get("deletionProtection")
-    return [f"deletionProtection is {value!r}"] if is_false(value) else []
+    return off(r, "deletionProtection")
 
 
 @rule(

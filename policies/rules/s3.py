@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..framework import Resource, StackView, as_list, rule, stack_rule, unknown
-from ._util import companion_violations, policy_statements, truthy
+from ._util import companion_violations, other_than, policy_statements, truthy
 
 BUCKET = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
@@ -61,8 +61,7 @@ def sse_kms(r: Resource) -> list[str]:
     remediation='Set versioning_configuration.status="Enabled" (media keeps noncurrent versions for recovery).',
 )
 def versioning(r: Resource) -> list[str]:
-    status = r.get("versioningConfiguration.status")
-    return [] if unknown(status) or status == "Enabled" else [f"versioningConfiguration.status is {status!r}"]
+    return other_than(r, "versioningConfiguration.status", "Enabled")
 
 
 @rule(
@@ -74,8 +73,7 @@ def versioning(r: Resource) -> list[str]:
     remediation='Set rule.object_ownership="BucketOwnerEnforced".',
 )
 def ownership(r: Resource) -> list[str]:
-    value = r.get("rule.objectOwnership")
-    return [] if unknown(value) or value == "BucketOwnerEnforced" else [f"rule.objectOwnership is {value!r}"]
+    return other_than(r, "rule.objectOwnership", "BucketOwnerEnforced")
 
 
 @rule(
