@@ -24,6 +24,20 @@ AWSLOGSDELIVERY_CANONICAL_ID = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d70
 Statements = Callable[[pulumi.Output[str]], pulumi.Input[list[dict[str, Any]]]]
 
 
+def block_public_access(name: str, bucket: aws.s3.Bucket, opts: pulumi.ResourceOptions, **region: str) -> aws.s3.BucketPublicAccessBlock:
+    """All four S3 Block Public Access switches on: no bucket of ours is ever served publicly (CloudFront reads through OAC)."""
+    return aws.s3.BucketPublicAccessBlock(
+        f"{name}-public-access",
+        bucket=bucket.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=opts,
+        **region,
+    )
+
+
 @dataclass(frozen=True)
 class LogBucketArgs:
     """``region`` pins the bucket to a region other than the provider's (per-resource ``region=``)."""
@@ -57,16 +71,7 @@ class LogBucket(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         region = {"region": args.region} if args.region else {}
         bucket = aws.s3.Bucket(name, force_destroy=False, tags=dict(args.tags), opts=child, **region)
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-            **region,
-        )
+        block_public_access(name, bucket, child, **region)
         ownership = aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
             bucket=bucket.id,
@@ -127,8 +132,9 @@ class LogBucket(pulumi.ComponentResource):
         self.register_outputs({"bucket": bucket.bucket, "arn": bucket.arn, "domainName": bucket.bucket_regional_domain_name})
 
 
-def _policy(arn: str, extra: list[dict[str, Any]]) -> dict[str, Any]:
-    deny_plain_http = {
+def deny_insecure_transport(arn: str) -> dict[str, Any]:
+    """The statement refusing every request to the bucket and its objects that does not use TLS."""
+    return {
         "Sid": "DenyInsecureTransport",
         "Effect": "Deny",
         "Principal": "*",
@@ -136,4 +142,7 @@ def _policy(arn: str, extra: list[dict[str, Any]]) -> dict[str, Any]:
         "Resource": [arn, f"{arn}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
-    return {"Version": "2012-10-17", "Statement": [deny_plain_http, *extra]}
+
+
+def _policy(arn: str, extra: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": [deny_insecure_transport(arn), *extra]}

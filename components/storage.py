@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.log_bucket import LogBucket, LogBucketArgs
+from components.log_bucket import LogBucket, LogBucketArgs, block_public_access, deny_insecure_transport
 from components.settings import StorageConfig
 
 
@@ -89,15 +89,7 @@ class Storage(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = self._tags
         bucket = aws.s3.Bucket(name, bucket=bucket_name, force_destroy=False, tags={**tags, "Name": name}, opts=child)
-        block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
+        block = block_public_access(name, bucket, child)
         aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
             bucket=bucket.id,
@@ -211,16 +203,7 @@ def server_access_log_statement(log_bucket_arn: str, account_id: str, source_arn
 
 def bucket_policy(bucket_arn: str, distribution_arns: Sequence[str]) -> str:
     """TLS-only deny for everyone; CloudFront OAC read for the given distributions only."""
-    statements: list[dict] = [
-        {
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [bucket_arn, f"{bucket_arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }
-    ]
+    statements: list[dict] = [deny_insecure_transport(bucket_arn)]
     if distribution_arns:
         statements.append(
             {
