@@ -20,7 +20,7 @@ from components.registry import BUILD_INPUTS, WEB_BUILD_INPUTS, git_image_tag
 from policies.engine import evaluate, parse_levels, stacks_from_preview
 from policies.exemptions import DEFAULT_FILE, load
 from policies.rules import all_rules
-from stacks.compute import web_values
+from stacks.compute import BACKEND_PORT, LIVENESS_PORT, web_values
 from stacks.config_source import load_stack_file
 from tests.components.compute_helpers import container, services, task_definitions
 from tests.conftest import STACKS, of_type, one
@@ -200,7 +200,9 @@ def test_the_alb_reaches_each_service_on_its_own_port_only(up: dict[str, StackPr
         for r in of_type(preview, INGRESS)
         if r.inputs.get("referencedSecurityGroupId") == alb_sg
     }
-    assert from_alb == {(app_sg, 8000, 8000), (web_sg, 3000, 3000)}
+    # The backend's group: its request port and its liveness listener; the web's: 3000 and nothing else.
+    assert {(sg, low, high) for sg, low, high in from_alb if sg == app_sg} == {(app_sg, port, port) for port in (BACKEND_PORT, LIVENESS_PORT)}
+    assert {(sg, low, high) for sg, low, high in from_alb if sg != app_sg} == {(web_sg, 3000, 3000)}
     assert services(preview)[WEB].inputs["networkConfiguration"]["securityGroups"] == [web_sg]
     # The web's group reaches nothing in the data tier: no rule of any data group references it.
     assert not [r for r in of_type(preview, INGRESS) if r.inputs.get("referencedSecurityGroupId") == web_sg]
