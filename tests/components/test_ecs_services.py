@@ -199,7 +199,7 @@ def test_preview_mode_keeps_unknown_container_definitions_unknown(previews: dict
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_backend_is_registered_in_the_alb_and_only_the_alb_reaches_port_8000(up: dict[str, StackPreview], stack: str) -> None:
+def test_backend_is_registered_in_the_alb_and_only_the_alb_reaches_its_ports(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
     target_group = one(preview, "aws:lb/targetGroup:TargetGroup", "edge-tg")
     backend = services(preview)["backend"].inputs
@@ -210,6 +210,7 @@ def test_backend_is_registered_in_the_alb_and_only_the_alb_reaches_port_8000(up:
     app_sg = preview.outputs["appSecurityGroupId"]
     ingress = [r.inputs for r in of_type(preview, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs["securityGroupId"] == app_sg]
     alb_sg = one(preview, "aws:lb/loadBalancer:LoadBalancer").inputs["securityGroups"]
-    assert [(i["fromPort"], i["toPort"], i["ipProtocol"]) for i in ingress] == [(8000, 8000, "tcp")]
-    assert [i["referencedSecurityGroupId"] for i in ingress] == alb_sg
-    assert "cidrIpv4" not in ingress[0]
+    # The request port, and the liveness port the ALB health check uses (served apart from the workers).
+    assert sorted((i["fromPort"], i["toPort"], i["ipProtocol"]) for i in ingress) == [(8000, 8000, "tcp"), (8001, 8001, "tcp")]
+    assert {i["referencedSecurityGroupId"] for i in ingress} == set(alb_sg)
+    assert not any("cidrIpv4" in i for i in ingress)
