@@ -17,7 +17,7 @@ import pulumi_aws as aws
 
 from components.app_env import secret_arn
 from components.ecs_service import AppServiceArgs, logged_task_definition
-from components.task_roles import assume_role_policy, execution_policy
+from components.task_roles import ecs_role_pair, execution_policy
 
 ROLE = "dbadmin"
 
@@ -66,9 +66,14 @@ class DbAdminTask(pulumi.ComponentResource):
         super().__init__("coko:compute:DbAdminTask", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = {**backend.tags, "Service": ROLE}
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        trust = account.apply(lambda acct: assume_role_policy(acct, backend.region))
-        execution = aws.iam.Role(f"{name}-execution", description="ECS agent for the Coko database-admin task", assume_role_policy=trust, tags=tags, opts=child)
+        account, execution, task = ecs_role_pair(
+            self,
+            name,
+            backend.region,
+            tags,
+            execution_description="ECS agent for the Coko database-admin task",
+            task_description="Coko database-admin code: rotate the app's login secret",
+        )
         refs = [s["valueFrom"] for s in secrets]
         aws.iam.RolePolicy(
             f"{name}-execution-policy",
@@ -78,7 +83,6 @@ class DbAdminTask(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        task = aws.iam.Role(f"{name}-task", description="Coko database-admin code: rotate the app's login secret", assume_role_policy=trust, tags=tags, opts=child)
         aws.iam.RolePolicy(
             f"{name}-task-policy",
             role=task.id,

@@ -127,7 +127,7 @@ def task_policy(
     return _document(statements)
 
 
-def _ecs_role_pair(
+def ecs_role_pair(
     parent: pulumi.Resource, name: str, region: str, tags: Mapping[str, str], *, execution_description: str, task_description: str
 ) -> tuple[pulumi.Output[str], aws.iam.Role, aws.iam.Role]:
     """The account id, and an execution and a task role only this account's ECS tasks in ``region`` may assume."""
@@ -174,7 +174,7 @@ class TaskRoles(pulumi.ComponentResource):
     def __init__(self, name: str, args: TaskRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:compute:TaskRoles", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
-        account, execution, task = _ecs_role_pair(
+        account, execution, task = ecs_role_pair(
             self,
             name,
             args.region,
@@ -234,7 +234,7 @@ class ImageOnlyTaskRoles(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ImageOnlyTaskRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("coko:compute:ImageOnlyTaskRoles", name, {}, opts)
-        account, execution, task = _ecs_role_pair(
+        account, execution, task = ecs_role_pair(
             self,
             name,
             args.region,
