@@ -91,8 +91,6 @@ class Database(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
         db = args.settings
-        # Where this is true the app runs with DATABASE_READ_ONLY=true (sessions in Redis).
-        self.is_replica = args.is_replica
 
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-subnets",

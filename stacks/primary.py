@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
 from coko_contract import names
 from components.backup import BackupPlan, BackupPlanArgs
@@ -70,8 +71,6 @@ def secondary_target(cfg: StackConfig, account_id: pulumi.Output[str]) -> Second
 
 
 def build_primary(cfg: StackConfig, secrets: dict[str, pulumi.Output[str]]) -> dict[str, Any]:
-    import pulumi_aws as aws
-
     target = secondary_target(cfg, aws.get_caller_identity_output().account_id)
     replicas = [SecretReplica(region=target.region, kms_key_id=target.kms_alias_arn)] if target else []
     regional = build_regional(cfg, secrets, DatabasePlan(secret_replicas=replicas))
