@@ -33,7 +33,9 @@ print(json.dumps({
                "CELERY_BROKER_USE_SSL" in dir(settings)],
     "storages": settings.STORAGES,
     "static_url": settings.STATIC_URL,
-    "access_key": hasattr(settings, "AWS_ACCESS_KEY_ID") or hasattr(settings, "AWS_SECRET_ACCESS_KEY"),
+    "media_url": settings.MEDIA_URL,
+    "access_key": any(hasattr(settings, name) for name in
+                      ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_S3_ACCESS_KEY_ID", "AWS_S3_SECRET_ACCESS_KEY", "AWS_S3_ENDPOINT_URL")),
     "email": [settings.EMAIL_BACKEND, settings.AWS_SES_REGION_NAME, settings.DEFAULT_FROM_EMAIL],
     "payments": [settings.ORANGE_MONEY_API_KEY, settings.MTN_MOMO_SECRET, settings.WAVE_API_KEY],
     "session_engine": settings.SESSION_ENGINE,
@@ -94,8 +96,13 @@ def test_production_settings_apply_the_seed_security_and_service_values() -> Non
     assert s["storages"]["staticfiles"]["OPTIONS"]["object_parameters"] == {"CacheControl": "public, max-age=31536000, immutable"}
     assert s["storages"]["default"]["OPTIONS"]["bucket_name"] == "value-of-aws_storage_bucket_name"
     assert s["static_url"] == "https://d111.cloudfront.net/static/"
-    assert s["access_key"] is False, "S3 must use the task role, not keys"
+    # One CloudFront distribution serves both paths: media and static share its domain.
+    assert s["media_url"] == "https://d111.cloudfront.net/media/"
+    assert {s["storages"][k]["OPTIONS"]["custom_domain"] for k in ("default", "staticfiles")} == {"d111.cloudfront.net"}
+    assert s["access_key"] is False, "S3 must use the task role, not keys, and AWS's own endpoint"
     assert s["email"] == ["django_ses.SESBackend", "eu-west-1", "value-of-default_from_email"]
+    # verify-full against the RDS bundle shipped in the image (no POSTGRES_CA_CERT on AWS).
+    assert s["db_options"]["sslmode"] == "verify-full" and s["db_options"]["sslrootcert"].endswith("/certs/rds-ca-bundle.pem")
     assert s["payments"] == ["value-of-orange_money_api_key", "value-of-mtn_momo_secret", "value-of-wave_api_key"]
     assert s["sentry"] is False, "no DSN, no Sentry"
 

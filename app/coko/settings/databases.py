@@ -7,6 +7,10 @@ share a single naming rule.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import ssl
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,8 @@ ASYNC_COMMIT_ALIASES = frozenset({"reading_db"})
 #: Amazon RDS CA bundle shipped in the image (provenance in its header and docs/app.md).
 RDS_CA_BUNDLE = Path(__file__).resolve().parents[2] / "certs" / "rds-ca-bundle.pem"
 
-#: TLS modes. Production verifies the server certificate and host name against the RDS CA.
+#: TLS modes. Production verifies the server certificate and host name against the RDS CA, or
+#: the CA the deployment passes (POSTGRES_CA_CERT: a DigitalOcean cluster's own CA).
 TLS_VERIFY_FULL = "verify-full"
 #: Local development and tests only (a local PostgreSQL has no RDS certificate): plaintext on
 #: the loopback (sslmode=disable; libpq's "prefer" would also retry every failed connect
@@ -45,13 +50,48 @@ CLIENT_MARGIN_SECONDS = 1.0
 CONNECT_TIMEOUT_SECONDS = 3
 
 
-def connection_options(*, timeout: float = DEFAULT_TIMEOUT_SECONDS, tls: str, read_only: bool = False) -> dict[str, Any]:
+class InvalidCaCertificate(ValueError):
+    """POSTGRES_CA_CERT does not hold a PEM certificate."""
+
+
+def ca_file(pem: str) -> Path:
+    """The file libpq's ``sslrootcert`` should read: the RDS bundle, or ``pem`` written to disk.
+
+    libpq takes the root CA only as a file, while App Platform passes configuration as
+    environment variables: a DigitalOcean cluster's CA (``GET /v2/databases/{id}/ca``,
+    https://docs.digitalocean.com/reference/pydo/reference/databases/get_ca/)
+    arrives as PEM text and is written to a file named after its hash, atomically (gunicorn workers
+    and a redeploy with a rotated CA never read a half-written or stale file). A value
+    with literal ``\\n`` (pasted into a one-line field) is accepted. Anything that is not a PEM
+    certificate is refused here, at start, instead of failing every connection later.
+    """
+    text = pem.replace("\\n", "\n").strip()
+    if not text:
+        return RDS_CA_BUNDLE
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise InvalidCaCertificate("POSTGRES_CA_CERT is not a PEM CA certificate (no -----BEGIN CERTIFICATE----- line)")
+    try:
+        ssl.create_default_context(cadata=text)
+    except (ssl.SSLError, ValueError) as exc:
+        raise InvalidCaCertificate(f"POSTGRES_CA_CERT is not a PEM CA certificate ({exc})") from None
+    folder = Path(tempfile.gettempdir())  # /tmp: writable on App Platform and a task volume on ECS
+    target = folder / f"coko-postgres-ca-{hashlib.sha256(text.encode()).hexdigest()[:16]}.pem"
+    handle, partial = tempfile.mkstemp(dir=folder, prefix=".coko-postgres-ca-")
+    with os.fdopen(handle, "w") as out:
+        out.write(text + "\n")
+    os.chmod(partial, 0o644)
+    os.replace(partial, target)  # atomic: a concurrent reader sees the old file or the whole new one
+    return target
+
+
+def connection_options(*, timeout: float = DEFAULT_TIMEOUT_SECONDS, tls: str, read_only: bool = False, root_cert: Path = RDS_CA_BUNDLE) -> dict[str, Any]:
     """libpq options bounding every wait on the database, plus TLS and read-only mode.
 
     statement_timeout bounds slow statements and lock waits on a live server; the client
     deadline (coko.core.postgres) bounds a server that stopped answering; connect_timeout
     bounds new connections; TCP keepalives and tcp_user_timeout drop pooled connections
     to a peer that vanished (https://www.postgresql.org/docs/15/libpq-connect.html).
+    ``root_cert`` is the CA verify-full checks the server against (:func:`ca_file`).
     """
     if tls not in (TLS_VERIFY_FULL, TLS_LOCAL_ONLY_UNVERIFIED):
         raise ValueError(f"unknown database TLS mode {tls!r}")
@@ -69,7 +109,7 @@ def connection_options(*, timeout: float = DEFAULT_TIMEOUT_SECONDS, tls: str, re
         "client_timeout": timeout + CLIENT_MARGIN_SECONDS,
     }
     if tls == TLS_VERIFY_FULL:
-        options.update(sslmode="verify-full", sslrootcert=str(RDS_CA_BUNDLE))
+        options.update(sslmode="verify-full", sslrootcert=str(root_cert))
     else:
         options.update(sslmode="disable")
     return options
