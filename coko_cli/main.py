@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import logging
+import os
+import sys
+
 import typer
 
 from coko_cli import check_cmd, deploy_cmd, ops_cmd, preview_cmd
@@ -27,5 +32,31 @@ ops_cmd.register(app)
 deploy_cmd.register(app)
 
 
+def run() -> None:
+    """The `coko` entry point: `app()`, then exit without tearing the interpreter down.
+
+    After a preview, freeing the provider SDK's million objects one module at a time took
+    1.6 s of a 4 s `coko preview production capetown` (measured) and serves nothing: the
+    atexit handlers still run, logs and output are flushed, the exit code is kept.
+    """
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 1  # a closed pipe: the output did not all arrive
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    run()

@@ -13,6 +13,12 @@ So, while the offline runner is loaded, the provider packages are compiled with
 file size and mtime) under ``$COKO_CACHE_DIR`` or ``~/.cache/coko``. The first run compiles (a
 few seconds, once per installed version); the installed package and its own ``__pycache__`` are
 never touched. ``COKO_FAST_IMPORT=0`` turns it off.
+
+A namespace package (``pulumi_aws.ec2``) is only ``from .<module> import *`` lines, one per
+resource of the service (ec2 has hundreds): executing it loads them all although a program
+uses a few. Its replacement loads a resource module on first use of one of its names (PEP 562
+module ``__getattr__``), from a name -> module index read off the modules' ``__all__`` lists
+and cached like the bytecode. A namespace whose ``__init__.py`` does anything else loads as is.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import json
 import marshal
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -58,6 +66,63 @@ class _PostponedAnnotationsLoader(importlib.machinery.SourceFileLoader):
         return code
 
 
+_STAR_IMPORT = re.compile(r"from \.(\w+) import \*")
+_ALLOWED_LINES = frozenset({"import builtins as _builtins", "from .. import _utilities", "import typing", "from . import outputs"})
+_ALL_LIST = re.compile(r"^__all__ = \[(.*?)\]", re.S | re.M)
+
+
+def _namespace_index(init: Path) -> dict[str, str] | None:
+    """exported name -> submodule for a star-import-only ``__init__.py``; None if it is not one."""
+    stat = init.stat()
+    cached = cache_dir() / f"index-{hashlib.sha256(str(init).encode()).hexdigest()[:16]}-{stat.st_size}-{stat.st_mtime_ns}.json"
+    try:
+        loaded: dict[str, str] | None = json.loads(cached.read_text())
+        return loaded
+    except (OSError, ValueError):
+        pass
+    index: dict[str, str] | None = {}
+    for line in init.read_text().splitlines():
+        line = line.strip()
+        star = _STAR_IMPORT.fullmatch(line)
+        if star and index is not None:
+            found = _ALL_LIST.search((init.parent / f"{star.group(1)}.py").read_text())
+            if found is None:
+                index = None  # exports every public name: only executing it tells which
+                continue
+            for name in re.findall(r"'(\w+)'", found.group(1)):
+                index.setdefault(name, star.group(1))
+        elif line and not line.startswith("#") and line not in _ALLOWED_LINES:
+            index = None
+    _write(cached, json.dumps(index).encode())
+    return index
+
+
+class _LazyNamespaceLoader(_PostponedAnnotationsLoader):
+    """Executes a namespace package as a name -> submodule index instead of star imports."""
+
+    def __init__(self, fullname: str, path: str, index: dict[str, str]) -> None:
+        super().__init__(fullname, path)
+        self.index = index
+
+    def exec_module(self, module: ModuleType) -> None:
+        index, package = self.index, module.__name__
+
+        def __getattr__(name: str) -> Any:
+            if name not in index:  # a submodule (outputs, a resource module) or nothing
+                try:
+                    return importlib.import_module(f"{package}.{name}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{package}.{name}":
+                        raise
+                    raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
+            value = getattr(importlib.import_module(f"{package}.{index[name]}"), name)
+            setattr(module, name, value)
+            return value
+
+        module.__getattr__ = __getattr__  # type: ignore[method-assign]
+        module.__all__ = sorted(index)  # type: ignore[attr-defined]
+
+
 def _write(path: Path, data: bytes) -> None:
     """Atomic write; a read-only or full cache directory only costs speed."""
     try:
@@ -75,7 +140,13 @@ class _Finder(importlib.abc.MetaPathFinder):
         if fullname.partition(".")[0] not in PACKAGES:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is not None and type(spec.loader) is importlib.machinery.SourceFileLoader:
+        if spec is None or type(spec.loader) is not importlib.machinery.SourceFileLoader:
+            return spec
+        init = Path(spec.loader.path)
+        index = _namespace_index(init) if fullname.count(".") == 1 and init.name == "__init__.py" else None
+        if index is not None:
+            spec.loader = _LazyNamespaceLoader(spec.loader.name, spec.loader.path, index)
+        else:
             spec.loader = _PostponedAnnotationsLoader(spec.loader.name, spec.loader.path)
         return spec
 
@@ -145,24 +216,28 @@ def remember_modules(root: Path) -> None:
 
 
 def preload_modules(root: Path, skip: frozenset[str] = frozenset()) -> int:
-    """Import the modules the last run of this project loaded, so forked workers share them
-    (the hint only saves time: a stale or missing one changes nothing else). Packages in ``skip``
-    (a cloud none of this run's stacks uses) stay unloaded."""
+    """Load the provider modules the last run of this project used, so forked workers share
+    them (the hint only saves time: a stale or missing one changes nothing else). Packages in
+    ``skip`` (a cloud none of this run's stacks uses) stay unloaded.
+
+    ``pulumi_aws`` registers every namespace as a lazy module; one counts as used when one of
+    its submodules was loaded. Its ``__all__`` lookup executes it (with the lazy namespace
+    loader, cheaply) before its submodules are imported, so it is never half-initialised.
+    """
     try:
         names = _hint_file(root).read_text().split()
     except OSError:
         return 0
+    wanted = [n for n in names if n.partition(".")[0] in PACKAGES - skip and n.count(".") >= 2]
     count = 0
-    for name in names:
-        # Only namespace packages (pulumi_aws.acm): they are lazy modules that load themselves,
-        # and their submodules, on first attribute access; importing a submodule directly
-        # first would leave the lazy package half-initialised.
-        if name.count(".") == 1 and name.partition(".")[0] in PACKAGES - skip and not name.rpartition(".")[2].startswith("_"):
-            try:
-                getattr(importlib.import_module(name), "__name__", None)
-                count += 1
-            except (ImportError, AttributeError):
-                continue
+    for name in wanted:
+        namespace = ".".join(name.split(".")[:2])
+        try:
+            hasattr(importlib.import_module(namespace), "__all__")
+            importlib.import_module(name)
+            count += 1
+        except ImportError:
+            continue
     return count
 
 
