@@ -21,10 +21,6 @@ HTTP_PORT = 8000
 HEALTH_PATH = "/health/"  # liveness: answers without touching the database (docs/app.md)
 # The image's start scripts per role (the same as the ECS task definitions run).
 RUN_COMMANDS = {"backend": "/app/bin/start-backend", "worker": "/app/bin/start-worker", "scheduler": "/app/bin/start-beat"}
-# Variables read by the AWS SDK inside the image, not by the app's settings: Spaces speaks S3, and
-# boto3 takes its key and endpoint from these (there is no task role on App Platform).
-SDK_SECRET_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-SDK_PLAIN_ENV = ("AWS_ENDPOINT_URL_S3",)
 
 
 @dataclass(frozen=True)

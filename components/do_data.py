@@ -99,6 +99,10 @@ class PostgresCluster(ManagedCluster):
     pool_host: pulumi.Output[str]
     pool_port: pulumi.Output[int]
     database_names: list[str]
+    #: PEM of the cluster's own CA, which signs its server certificate (pools included): the app's
+    #: verify-full needs it (POSTGRES_CA_CERT). Public, not a secret (DigitalOcean serves it as the
+    #: cluster's "public certificate": https://docs.digitalocean.com/reference/pydo/reference/databases/get_ca/).
+    ca_certificate: pulumi.Output[str]
 
     def __init__(self, name: str, args: ClusterArgs, pg: PostgresArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         if args.engine != "pg":
@@ -124,4 +128,5 @@ class PostgresCluster(ManagedCluster):
         self.database_names = list(pg.database_names)
         self.pool_host = pools[0].private_host
         self.pool_port = pools[0].port
+        self.ca_certificate = do.get_database_ca_output(cluster_id=self.cluster.id, opts=pulumi.InvokeOutputOptions(parent=self)).certificate
         self.register_outputs({"id": self.id, "privateHost": self.private_host, "poolPort": self.pool_port, "databases": self.database_names})

@@ -40,7 +40,7 @@ class SpacesStorage(pulumi.ComponentResource):
 
     bucket_names: dict[str, pulumi.Output[str]]
     bucket_urns: list[pulumi.Output[str]]
-    cdn_endpoint: pulumi.Output[str]
+    cdn_endpoints: dict[str, pulumi.Output[str]]
     endpoint: str
     access_key: pulumi.Output[str]
     secret_key: pulumi.Output[str]
@@ -97,8 +97,12 @@ class SpacesStorage(pulumi.ComponentResource):
         )
         self.bucket_names = {kind: b.name for kind, b in buckets.items()}
         self.bucket_urns = [b.bucket_urn for b in buckets.values()]
-        self.cdn_endpoint = pulumi.Output.from_input(args.cdn_custom_domain) if args.cdn_custom_domain else cdns["static"].endpoint
+        # The domain each bucket's files are served from: one CDN endpoint per bucket (the static
+        # bucket's is the custom domain when one is given).
+        self.cdn_endpoints = {kind: cdn.endpoint for kind, cdn in cdns.items()}
+        if args.cdn_custom_domain:
+            self.cdn_endpoints["static"] = pulumi.Output.from_input(args.cdn_custom_domain)
         self.endpoint = f"https://{args.region}.digitaloceanspaces.com"
         self.access_key = pulumi.Output.secret(key.access_key)
         self.secret_key = pulumi.Output.secret(key.secret_key)
-        self.register_outputs({"buckets": self.bucket_names, "cdnEndpoint": self.cdn_endpoint})
+        self.register_outputs({"buckets": self.bucket_names, "cdnEndpoints": self.cdn_endpoints})

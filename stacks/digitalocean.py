@@ -18,16 +18,18 @@ from coko_contract import names
 from coko_contract import outputs as out
 from components.app_env import load_contract
 from components.app_secrets import ENV_NAMES
-from components.do_app import SDK_PLAIN_ENV, SDK_SECRET_ENV, AlertThresholds, AppArgs, AppPlatformApp, Component, app_platform_envs, env
+from components.do_app import AlertThresholds, AppArgs, AppPlatformApp, Component, app_platform_envs, env
 from components.do_data import ClusterArgs, ManagedCluster, PostgresArgs, PostgresCluster
 from components.do_monitoring import DatabaseAlerts, DbAlertArgs
 from components.do_registry import DoAppImage, DoImageArgs
 from components.do_storage import SpacesArgs, SpacesStorage
 from components.registry import git_image_tag
 from stacks.compute import SES_REGION, sender_address
-from stacks.do_config import DoStackConfig
+from stacks.do_config import SMTP_SECRETS, DoStackConfig
 
 ROUTED_TO_POOL = ("POSTGRES_HOST", "POSTGRES_PORT")
+# Config secrets only a DigitalOcean stack has -> the app's variables (app/coko/env_contract.py).
+DO_ENV_NAMES = {"smtpUsername": "EMAIL_HOST_USER", "smtpPassword": "EMAIL_HOST_PASSWORD"}
 DATABASES_MODULE = Path(__file__).resolve().parent.parent / "app" / "coko" / "settings" / "databases.py"
 
 
@@ -53,6 +55,17 @@ def _image_tag(cfg: DoStackConfig) -> str:
         return git_image_tag(Path(__file__).resolve().parent.parent)
     except RuntimeError as exc:
         raise pulumi.RunError(f"{exc}; set coko:image.tag") from None
+
+
+def smtp_secrets(cfg: DoStackConfig) -> dict[str, pulumi.Output[str]]:
+    """The SMTP login from the stack's config, as Pulumi secrets (the program reads only the AWS-shared keys)."""
+    config = pulumi.Config(names.PROJECT)
+    return {key: config.require_secret(key) for key in SMTP_SECRETS if key in cfg.secret_keys}
+
+
+def smtp_host(cfg: DoStackConfig) -> str:
+    """``coko:email.host``, else SES's SMTP endpoint in the region whose SES identity the AWS stacks send from."""
+    return cfg.email.host or f"email-smtp.{SES_REGION}.amazonaws.com"
 
 
 def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]]) -> dict[str, Any]:
@@ -107,17 +120,29 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
         "AWS_STORAGE_BUCKET_NAME": storage.bucket_names["media"],
         "AWS_STATIC_BUCKET_NAME": storage.bucket_names["static"],
         "AWS_S3_REGION_NAME": cfg.region,
-        "AWS_S3_CUSTOM_DOMAIN": storage.cdn_endpoint,
+        # Each bucket has its own CDN endpoint (the custom domain fronts the static one); the
+        # contract's single domain is the static one, the app takes media's from its own variable.
+        "AWS_S3_CUSTOM_DOMAIN": storage.cdn_endpoints["static"],
+        "AWS_S3_STATIC_DOMAIN": storage.cdn_endpoints["static"],
+        "AWS_S3_MEDIA_DOMAIN": storage.cdn_endpoints["media"],
+        "AWS_S3_ENDPOINT_URL": storage.endpoint,  # Spaces speaks S3; no task role: a key below
+        # verify-full against the cluster's own CA, not the RDS bundle in the image.
+        "POSTGRES_CA_CERT": postgres.ca_certificate,
         # Credential-free URL, like on AWS (the contract keeps it plain).
         "OPENSEARCH_URL": pulumi.Output.concat("https://", search.private_host, ":", search.port.apply(str)),
         "DEFAULT_FROM_EMAIL": sender_address(cfg),  # type: ignore[arg-type]  # reads only domain.apex
         "AWS_SES_REGION_NAME": SES_REGION,
+        # No IAM role for SES's API here: SMTP with a login (docs/digitalocean.md "E-mail").
+        "EMAIL_BACKEND": "smtp",
+        "EMAIL_HOST": smtp_host(cfg),
+        "EMAIL_PORT": str(cfg.email.port),
     }
     secret_values: dict[str, pulumi.Input[str]] = {ENV_NAMES[key]: value for key, value in secrets.items() if key in ENV_NAMES}
+    secret_values |= {DO_ENV_NAMES[key]: value for key, value in smtp_secrets(cfg).items()}
     secret_values |= {"POSTGRES_USER": postgres.user, "POSTGRES_PASSWORD": postgres.password, "REDIS_URL": cache.private_uri}
+    # The Spaces key limited to the two buckets (SpacesStorage), not the provider's account-wide key.
+    secret_values |= {"AWS_ACCESS_KEY_ID": storage.access_key, "AWS_SECRET_ACCESS_KEY": storage.secret_key}
     envs = app_platform_envs(load_contract(), plain, secret_values)
-    sdk = dict(zip(SDK_SECRET_ENV, (storage.access_key, storage.secret_key), strict=True))
-    envs += [env(key, value, secret=True) for key, value in sdk.items()] + [env(SDK_PLAIN_ENV[0], storage.endpoint, secret=False)]
     # The backend reaches each database through its pool (same names, pool port); Celery and the
     # migration job connect to the server directly. These two are set per component only.
     direct = [e for e in envs if e["key"] in ROUTED_TO_POOL]
@@ -166,7 +191,8 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
         "appName": name,
         "liveUrl": app.live_url,
         "imageDigest": image.digest,
-        "cdnEndpoint": storage.cdn_endpoint,
+        "cdnEndpoint": storage.cdn_endpoints["static"],
+        "mediaCdnEndpoint": storage.cdn_endpoints["media"],
         "bucketNames": storage.bucket_names,
         "databaseClusterId": postgres.id,
     }

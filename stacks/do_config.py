@@ -10,9 +10,9 @@ values (policies/digitalocean_catalog.py), the same list the deployability rules
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from coko_contract import names
 from components.settings import ServiceCounts
@@ -22,9 +22,19 @@ from stacks.config import REQUIRED_SECRETS, SECRET_KEYS, DomainConfig, ImageConf
 CLOUD: Final = "digitalocean"
 ROLE: Final = "standalone"  # one region, no replica: the RegionRole tag of a DigitalOcean stack
 REGION_KEY = "coko:region"
+# Secrets only a DigitalOcean stack has: App Platform has no IAM role to call SES's API, so mail
+# goes out over SMTP with a login (SES's SMTP credentials, or any provider's).
+SMTP_SECRETS: dict[str, str] = {
+    "smtpUsername": "SMTP user name (e.g. the SES SMTP credentials' user name)",
+    "smtpPassword": "SMTP password (e.g. the SES SMTP credentials' password)",
+}
 # Valkey on DigitalOcean generates its own password (the cluster's private URI carries it).
-DO_REQUIRED_SECRETS: dict[str, str] = {k: v for k, v in REQUIRED_SECRETS.items() if k != "redisAuthToken"}
-DO_SECRET_KEYS: dict[str, str] = {k: v for k, v in SECRET_KEYS.items() if k != "redisAuthToken"}
+DO_REQUIRED_SECRETS: dict[str, str] = {k: v for k, v in REQUIRED_SECRETS.items() if k != "redisAuthToken"} | SMTP_SECRETS
+DO_SECRET_KEYS: dict[str, str] = {k: v for k, v in SECRET_KEYS.items() if k != "redisAuthToken"} | SMTP_SECRETS
+#: Port 25 is blocked for new DigitalOcean accounts (https://docs.digitalocean.com/support/why-is-smtp-blocked/)
+#: and is the server-to-server relay port; submission ports (587, 2587, 2525; 465/2465 with implicit
+#: TLS) are what SMTP providers offer applications (SES: https://docs.aws.amazon.com/ses/latest/dg/smtp-connect.html).
+BLOCKED_SMTP_PORT = 25
 
 
 class _Settings(BaseModel):
@@ -151,17 +161,32 @@ class DoServicesConfig(_Settings):
         return {"backend": self.backend, "worker": self.worker, "scheduler": self.scheduler}[role]
 
 
+def _dns_name(value: str) -> str:
+    DomainConfig(apex=value, api=value)  # the same DNS-name rule as the AWS model
+    return value
+
+
+DnsName = Annotated[str, AfterValidator(_dns_name)]
+
+
 class DoCdnConfig(_Settings):
     """Spaces CDN in front of the static and media buckets."""
 
     ttl_seconds: Literal[60, 600, 3600, 86400, 604800] = 3600
-    custom_domain: str | None = Field(None, description="e.g. static.staging.coko.africa; a Let's Encrypt certificate needs the zone on DigitalOcean DNS")
+    custom_domain: DnsName | None = Field(None, description="e.g. static.staging.coko.africa; a Let's Encrypt certificate needs the zone on DigitalOcean DNS")
 
-    @field_validator("custom_domain")
+
+class DoEmailConfig(_Settings):
+    """Outgoing mail over SMTP (the login is the smtpUsername/smtpPassword secrets)."""
+
+    host: DnsName | None = Field(None, description="SMTP server; default: SES's SMTP endpoint in the SES region the AWS stacks use")
+    port: int = Field(587, ge=1, le=65535, description="STARTTLS, or implicit TLS on 465/2465; never 25")
+
+    @field_validator("port")
     @classmethod
-    def _domain(cls, value: str | None) -> str | None:
-        if value is not None:
-            DomainConfig(apex=value, api=value)  # the same DNS-name rule as the AWS model
+    def _port(cls, value: int) -> int:
+        if value == BLOCKED_SMTP_PORT:
+            raise ValueError("port 25 is blocked on DigitalOcean: use your provider's submission port (587, 2587, 2525, or 465 for implicit TLS)")
         return value
 
 
@@ -197,6 +222,7 @@ class DoStackConfig(_Settings):
     services: DoServicesConfig = DoServicesConfig()
     image: ImageConfig = ImageConfig()
     cdn: DoCdnConfig = DoCdnConfig()
+    email: DoEmailConfig = DoEmailConfig()
     registry: DoRegistryConfig = DoRegistryConfig()
     monitoring: MonitoringConfig = MonitoringConfig()
     secret_keys: frozenset[str] = Field(default=frozenset(), exclude=True)

@@ -170,6 +170,28 @@ def _alert(name: str, urn: str, region: str, inputs: dict[str, Any]) -> tuple[st
     return uid, {"uuid": uid}
 
 
+def _database_ca(args: dict[str, Any]) -> dict[str, Any]:
+    """``getDatabaseCa``: the cluster's CA as PEM text (the provider decodes the API's base64).
+
+    Offline it is a recognisable stand-in, not a parseable certificate: nothing offline connects.
+    """
+    cluster_id = str(args.get("clusterId") or "")
+    body = base64.b64encode(f"offline preview: CA of database cluster {cluster_id}".encode()).decode()
+    pem = "-----BEGIN CERTIFICATE-----\n" + "\n".join(body[i : i + 64] for i in range(0, len(body), 64)) + "\n-----END CERTIFICATE-----\n"
+    return {"certificate": pem, "clusterId": cluster_id, "id": cluster_id}
+
+
+INVOKES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "digitalocean:index/getDatabaseCa:getDatabaseCa": _database_ca,
+}
+
+
+def call_outputs(token: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer to a DigitalOcean invoke, or None when the offline preview has none (the caller reports it)."""
+    answer = INVOKES.get(token)
+    return answer(args) if answer else None
+
+
 OUTPUTS: dict[str, Factory] = {
     "digitalocean:index/vpc:Vpc": _vpc,
     "digitalocean:index/databaseCluster:DatabaseCluster": _cluster,

@@ -66,6 +66,12 @@ def call_outputs(token: str, args: dict[str, Any], region: str) -> dict[str, Any
     edge = edge_mocks.call_outputs(token, args, region)
     if edge is not None:
         return edge
+    if token.startswith("digitalocean:"):  # loaded only by a DigitalOcean stack, like its resources
+        from coko_cli.offline import do_mocks
+
+        answer = do_mocks.call_outputs(token, args)
+        if answer is not None:
+            return answer
     raise UnmockedInvoke(token)
 
 
