@@ -46,6 +46,14 @@ def find() -> Callable[..., Any]:
     return one
 
 
+def assert_on_data_subnets(preview: StackPreview, subnet_group_type: str, subnet_group_name: str) -> None:
+    """A data store's own subnet group spans exactly the data tier's subnets, and the store uses it."""
+    subnet_group = one(preview, subnet_group_type)
+    data_subnets = {s.outputs["id"] for s in of_type(preview, "aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] == "data"}
+    assert set(subnet_group.inputs["subnetIds"]) == data_subnets
+    assert subnet_group_name == subnet_group.outputs["name"]
+
+
 def stack_key(preview: StackPreview) -> Any:
     """The stack's regional CMK (the edge key for WAF logs lives in us-east-1 beside it)."""
     return one(preview, "aws:kms/key:Key", f"coko-{preview.stack}-kms-key")

@@ -6,7 +6,7 @@ import pytest
 
 from coko_cli.offline.runner import SECRET, UNKNOWN, StackPreview
 from components.cache import redis_url
-from tests.conftest import STACKS, of_type, one, stack_key
+from tests.conftest import STACKS, assert_on_data_subnets, of_type, one, stack_key
 
 GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 
@@ -36,10 +36,7 @@ def test_two_nodes_fail_over_automatically_across_zones(up: dict[str, StackPrevi
 def test_cache_has_its_own_subnet_group_on_the_data_subnets_and_snapshots(up: dict[str, StackPreview], stack: str) -> None:
     preview = up[stack]
     group = one(preview, GROUP).inputs
-    subnet_group = one(preview, "aws:elasticache/subnetGroup:SubnetGroup")
-    data_subnets = {s.outputs["id"] for s in of_type(preview, "aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] == "data"}
-    assert set(subnet_group.inputs["subnetIds"]) == data_subnets
-    assert group["subnetGroupName"] == subnet_group.outputs["name"]
+    assert_on_data_subnets(preview, "aws:elasticache/subnetGroup:SubnetGroup", group["subnetGroupName"])
     assert group["snapshotRetentionLimit"] == 7
     assert group["snapshotWindow"] == "02:00-03:00"
 

@@ -9,7 +9,7 @@ import pytest
 from coko_cli.offline.runner import StackPreview
 from components.database import DatabaseArgs
 from components.settings import DatabaseConfig
-from tests.conftest import STACKS, of_type, one, stack_key
+from tests.conftest import STACKS, assert_on_data_subnets, of_type, one, stack_key
 
 RDS = "aws:rds/instance:Instance"
 
@@ -23,10 +23,7 @@ def test_database_is_private_encrypted_and_in_the_data_subnets(up: dict[str, Sta
     assert db["storageType"] == "gp3"
     assert db["maxAllocatedStorage"] == 100
     assert db["port"] == 5432
-    subnet_group = one(preview, "aws:rds/subnetGroup:SubnetGroup")
-    data_subnets = {s.outputs["id"] for s in of_type(preview, "aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] == "data"}
-    assert set(subnet_group.inputs["subnetIds"]) == data_subnets
-    assert db["dbSubnetGroupName"] == subnet_group.outputs["name"]
+    assert_on_data_subnets(preview, "aws:rds/subnetGroup:SubnetGroup", db["dbSubnetGroupName"])
     assert db["vpcSecurityGroupIds"] == [one(preview, "aws:ec2/securityGroup:SecurityGroup", "-db-sg").outputs["id"]]
 
 

@@ -64,19 +64,21 @@ def test_rollback_to_a_named_revision(stack: Stack, sim: EcsSim) -> None:
     assert revisions(stack) == on(1)
 
 
-def test_rollback_to_a_revision_that_never_existed_says_so(stack: Stack, sim: EcsSim) -> None:
-    result = rollback("--to", "7", "--yes", *FAST)
+@pytest.mark.parametrize(
+    ("deregister", "target", "message"),
+    [
+        (None, "7", "coko-production-backend:7 does not exist (the newest is :2)"),
+        ("coko-production-backend:1", "1", "coko-production-backend:1 is deregistered (INACTIVE): ECS cannot deploy it"),
+    ],
+)
+def test_rollback_to_a_revision_ecs_cannot_deploy_says_why_and_changes_nothing(
+    stack: Stack, sim: EcsSim, deregister: str | None, target: str, message: str
+) -> None:
+    if deregister:
+        stack.ecs.deregister_task_definition(taskDefinition=deregister)
+    result = rollback("--to", target, "--yes", *FAST)
     assert result.exit_code == 1
-    assert "coko-production-backend:7 does not exist (the newest is :2)" in result.stderr
-    assert "deregistered" not in result.stderr
-    assert revisions(stack) == on(2) and sim.update_requests == []
-
-
-def test_rollback_to_a_deregistered_revision_says_so(stack: Stack, sim: EcsSim) -> None:
-    stack.ecs.deregister_task_definition(taskDefinition="coko-production-backend:1")
-    result = rollback("--to", "1", "--yes", *FAST)
-    assert result.exit_code == 1
-    assert "coko-production-backend:1 is deregistered (INACTIVE): ECS cannot deploy it" in result.stderr
+    assert message in result.stderr
     assert revisions(stack) == on(2) and sim.update_requests == []
 
 
