@@ -6,8 +6,8 @@ adapters (``crossguard.py``, ``engine.py``) only translate inputs and reports.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 # Placeholders written by the offline preview (coko_cli/offline/runner.py) and mirrored here so
@@ -117,6 +117,7 @@ class Violation:
 
 
 ResourceCheck = Callable[[Resource], list[str]]
+SKIPS_UNKNOWNS = "Values unknown at preview are skipped (no violation), as CrossGuard does."
 StackCheck = Callable[[StackView], list[tuple[str, str]]]
 
 
@@ -133,7 +134,7 @@ class Rule:
     types: tuple[str, ...] = ()
     check: ResourceCheck | None = None
     stack_check: StackCheck | None = None
-    unknowns: str = "Values unknown at preview are skipped (no violation), as CrossGuard does."
+    unknowns: str = SKIPS_UNKNOWNS
     module: str = field(default="", compare=False)
 
     @property
@@ -186,8 +187,8 @@ def rule(
 
     def decorate(fn: CheckFn) -> CheckFn:
         check = {"stack_check": fn} if stack else {"check": fn}
-        found = Rule(id, title, severity, enforcement, anchor, remediation, tuple(types), module=fn.__module__, **check)  # type: ignore[arg-type]
-        _register(replace(found, unknowns=unknowns) if unknowns else found)
+        found = Rule(id, title, severity, enforcement, anchor, remediation, tuple(types), unknowns=unknowns or SKIPS_UNKNOWNS, module=fn.__module__, **check)  # type: ignore[arg-type]
+        _register(found)
         return fn
 
     return decorate
@@ -196,3 +197,28 @@ def rule(
 def stack_rule(id: str, **meta: Any) -> Callable[[StackCheck], StackCheck]:
     """Register a stack rule: same metadata as ``rule`` without ``types``."""
     return rule(id, types=(), stack=True, **meta)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A per-resource rule written as data: for rules whose whole check is a shared, ready-made
+    one (``_util.enabled("deletionProtection")``), so a table row says all there is to say.
+
+    Rows read: id, types, check; title, severity; anchor; remediation; then any keywords.
+    """
+
+    id: str
+    types: Sequence[str]
+    check: ResourceCheck
+    title: str
+    severity: Severity
+    anchor: str
+    remediation: str
+    enforcement: Enforcement = "mandatory"
+    unknowns: str = SKIPS_UNKNOWNS
+
+
+def register(module: str, specs: Iterable[Spec]) -> None:
+    """Register a module's table of specs (``module`` is its ``__name__``, as ``@rule`` records)."""
+    for s in specs:
+        _register(Rule(s.id, s.title, s.severity, s.enforcement, s.anchor, s.remediation, tuple(s.types), s.check, unknowns=s.unknowns, module=module))

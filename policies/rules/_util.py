@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..framework import SECRET, UNKNOWN, Resource, StackView, as_list, unknown
+from ..framework import SECRET, UNKNOWN, Resource, ResourceCheck, StackView, as_list, unknown
 
 WORLD = {"0.0.0.0/0", "::/0"}
+EDGE_REGION = "us-east-1"  # CloudFront reads its certificate and WAF web ACL only from here
 
 
 def parse_json(value: Any) -> Any:
@@ -47,7 +48,7 @@ def is_false(value: Any) -> bool:
     return not unknown(value) and not truthy(value)
 
 
-__all__ = ["SECRET", "UNKNOWN", "WORLD", "as_list", "is_false", "parse_json", "policy_statements", "statements", "truthy", "unknown"]
+__all__ = ["EDGE_REGION", "SECRET", "UNKNOWN", "WORLD", "as_list", "is_false", "parse_json", "policy_statements", "statements", "truthy", "unknown"]
 
 
 def owner(companion: Resource, targets: list[Resource], key: str) -> Resource | None:
@@ -93,3 +94,44 @@ def other_than(r: Resource, key: str, wanted: Any) -> list[str]:
     """The problem when a known setting is not the one value the rule accepts."""
     value = r.get(key)
     return [] if unknown(value) or value == wanted else [f"{key} is {value!r}"]
+
+
+# Ready-made checks for rules about one setting (``framework.Spec`` rows), so such a rule is
+# its metadata plus one of these; the messages name the input as the engine spells it.
+
+
+def enabled(*keys: str) -> ResourceCheck:
+    """None of these settings is explicitly off (unset or unknown passes: the default is on)."""
+
+    def check(r: Resource) -> list[str]:
+        return [problem for key in keys for problem in off(r, key)]
+
+    return check
+
+
+def disabled(key: str) -> ResourceCheck:
+    """The setting is not turned on (``publiclyAccessible``, ``mapPublicIpOnLaunch``)."""
+
+    def check(r: Resource) -> list[str]:
+        return [f"{key} is true"] if truthy(r.get(key)) else []
+
+    return check
+
+
+def equals(key: str, wanted: Any) -> ResourceCheck:
+    """The setting, where known, is the one value the rule accepts."""
+
+    def check(r: Resource) -> list[str]:
+        return other_than(r, key, wanted)
+
+    return check
+
+
+def present(key: str, note: str = "") -> ResourceCheck:
+    """The setting has a value; an unknown one counts (it is computed, so it will be set)."""
+    message = f"{key} is not set" + (f" ({note})" if note else "")
+
+    def check(r: Resource) -> list[str]:
+        return [] if r.get(key) else [message]
+
+    return check

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from ..framework import Resource, as_list, rule, unknown
-from ._util import is_false, off, truthy
+from ..framework import Resource, Spec, as_list, register, rule, unknown
+from ._util import enabled, is_false, off, truthy
+from .resource_types import LISTENERS, LOAD_BALANCERS, TARGET_GROUPS
 
-LOAD_BALANCER = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
-LISTENER = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
-TARGET_GROUP = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
 # ELB security policies that refuse TLS 1.0/1.1.
 TLS12_POLICIES_PREFIX = ("ELBSecurityPolicy-TLS13-", "ELBSecurityPolicy-TLS-1-2-", "ELBSecurityPolicy-FS-1-2-")
+
+SETTINGS = (
+    Spec("COKO-ALB-003", LOAD_BALANCERS, enabled("enableDeletionProtection"),
+         "ALB deletion protection is on", "medium",
+         "checkov CKV_AWS_150",
+         "Set enable_deletion_protection=True."),
+)
+register(__name__, SETTINGS)
 
 
 def _application(r: Resource) -> bool:
@@ -18,7 +24,7 @@ def _application(r: Resource) -> bool:
 
 @rule(
     "COKO-ALB-001",
-    types=LOAD_BALANCER,
+    types=LOAD_BALANCERS,
     title="The ALB drops invalid HTTP header fields",
     severity="medium",
     anchor="checkov CKV_AWS_131; terraform-aws-modules/alb secure default",
@@ -32,7 +38,7 @@ def drop_invalid_headers(r: Resource) -> list[str]:
 
 @rule(
     "COKO-ALB-002",
-    types=LOAD_BALANCER,
+    types=LOAD_BALANCERS,
     title="ALB access logs are on",
     severity="medium",
     anchor="cdk-nag AwsSolutions-ELB2; checkov CKV_AWS_91; awsguard elb-logging-enabled",
@@ -46,20 +52,8 @@ def access_logs(r: Resource) -> list[str]:
 
 
 @rule(
-    "COKO-ALB-003",
-    types=LOAD_BALANCER,
-    title="ALB deletion protection is on",
-    severity="medium",
-    anchor="checkov CKV_AWS_150",
-    remediation="Set enable_deletion_protection=True.",
-)
-def deletion_protection(r: Resource) -> list[str]:
-    return off(r, "enableDeletionProtection")
-
-
-@rule(
     "COKO-ALB-004",
-    types=LISTENER,
+    types=LISTENERS,
     title="Plain-HTTP listeners only redirect to HTTPS",
     severity="high",
     anchor="checkov CKV_AWS_2, CKV2_AWS_20",
@@ -86,7 +80,7 @@ def http_redirects(r: Resource) -> list[str]:
 
 @rule(
     "COKO-ALB-005",
-    types=LISTENER,
+    types=LISTENERS,
     title="HTTPS listeners use a TLS 1.2+ security policy and a certificate",
     severity="high",
     anchor="checkov CKV_AWS_103",
@@ -106,7 +100,7 @@ def tls_policy(r: Resource) -> list[str]:
 
 @rule(
     "COKO-ALB-006",
-    types=TARGET_GROUP,
+    types=TARGET_GROUPS,
     title="Target groups health-check the app's liveness path",
     severity="medium",
     anchor="checkov CKV_AWS_261",

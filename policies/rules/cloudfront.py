@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..framework import Resource, StackView, as_list, rule, stack_rule, unknown
+from ..framework import Resource, Spec, StackView, as_list, register, rule, stack_rule, unknown
+from ._util import EDGE_REGION, present
+from .resource_types import CERTIFICATE, DISTRIBUTION, RESPONSE_HEADERS_POLICY, WEB_ACL
 
-DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
-RESPONSE_HEADERS_POLICY = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
-WEB_ACL = "aws:wafv2/webAcl:WebAcl"
-CERTIFICATE = "aws:acm/certificate:Certificate"
 MIN_TLS = {"TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"}
-EDGE_REGION = "us-east-1"
+
+SETTINGS = (
+    Spec("COKO-CF-003", [DISTRIBUTION], present("webAclId"),
+         "A WAF web ACL is attached", "high",
+         "cdk-nag AwsSolutions-CFR2; checkov CKV_AWS_68",
+         "Set web_acl_id to the ARN of the CLOUDFRONT-scope wafv2 WebAcl (created in us-east-1).",
+         unknowns="An unknown webAclId (the ACL is created in the same run) counts as attached."),
+    Spec("COKO-CF-004", [DISTRIBUTION], present("loggingConfig.bucket"),
+         "Access logging is on", "medium",
+         "cdk-nag AwsSolutions-CFR3; checkov CKV_AWS_86",
+         "Set logging_config.bucket to a log bucket in a non-opt-in region (CloudFront cannot log to af-south-1)."),
+)
+register(__name__, SETTINGS)
 
 
 def behaviours(r: Resource) -> list[tuple[str, dict[str, Any]]]:
@@ -49,31 +59,6 @@ def https_viewers(r: Resource) -> list[str]:
         for label, b in behaviours(r)
         if not unknown(b.get("viewerProtocolPolicy")) and b.get("viewerProtocolPolicy") not in ("redirect-to-https", "https-only")
     ]
-
-
-@rule(
-    "COKO-CF-003",
-    types=[DISTRIBUTION],
-    title="A WAF web ACL is attached",
-    severity="high",
-    anchor="cdk-nag AwsSolutions-CFR2; checkov CKV_AWS_68",
-    remediation="Set web_acl_id to the ARN of the CLOUDFRONT-scope wafv2 WebAcl (created in us-east-1).",
-    unknowns="An unknown webAclId (the ACL is created in the same run) counts as attached.",
-)
-def waf_attached(r: Resource) -> list[str]:
-    return [] if r.get("webAclId") else ["webAclId is not set"]
-
-
-@rule(
-    "COKO-CF-004",
-    types=[DISTRIBUTION],
-    title="Access logging is on",
-    severity="medium",
-    anchor="cdk-nag AwsSolutions-CFR3; checkov CKV_AWS_86",
-    remediation="Set logging_config.bucket to a log bucket in a non-opt-in region (CloudFront cannot log to af-south-1).",
-)
-def logging(r: Resource) -> list[str]:
-    return [] if r.get("loggingConfig.bucket") else ["loggingConfig.bucket is not set"]
 
 
 @rule(

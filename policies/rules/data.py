@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from ..framework import SECRET, Resource, as_list, number, rule, unknown
-from ._util import off
+from ..framework import SECRET, Resource, Spec, as_list, number, register, rule, unknown
+from ._util import enabled, present
+from .resource_types import KMS_KEY, LOG_GROUP, METRIC_ALARM, SECRET_RESOURCE
 
-SECRET_RESOURCE = "aws:secretsmanager/secret:Secret"
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
-KMS_KEY = "aws:kms/key:Key"
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 SNS_TOPIC = "aws:sns/topic:Topic"
 
-
-@rule(
-    "COKO-SM-001",
-    types=[SECRET_RESOURCE],
-    title="Secrets are encrypted with the stack's customer-managed KMS key",
-    severity="medium",
-    anchor="checkov CKV_AWS_149",
-    remediation="Set kms_key_id to the stack key's ARN.",
+SETTINGS = (
+    Spec("COKO-KMS-001", [KMS_KEY], enabled("enableKeyRotation"),
+         "KMS keys rotate yearly", "medium",
+         "cdk-nag AwsSolutions-KMS5; checkov CKV_AWS_7",
+         "Set enable_key_rotation=True."),
+    Spec("COKO-LOG-002", [LOG_GROUP], present("kmsKeyId"),
+         "Log groups are encrypted with KMS", "low",
+         "checkov CKV_AWS_158",
+         "Set kms_key_id (the key policy must allow logs.<region>.amazonaws.com).", enforcement="advisory"),
+    Spec("COKO-SM-001", [SECRET_RESOURCE], present("kmsKeyId", "aws/secretsmanager default key"),
+         "Secrets are encrypted with the stack's customer-managed KMS key", "medium",
+         "checkov CKV_AWS_149",
+         "Set kms_key_id to the stack key's ARN."),
+    Spec("COKO-SNS-001", [SNS_TOPIC], present("kmsMasterKeyId"),
+         "SNS topics are encrypted with KMS", "medium",
+         "cdk-nag AwsSolutions-SNS2; checkov CKV_AWS_26",
+         "Set kms_master_key_id (the key policy must allow cloudwatch.amazonaws.com to use it for alarms)."),
 )
-def secret_cmk(r: Resource) -> list[str]:
-    return [] if r.get("kmsKeyId") else ["kmsKeyId is not set (aws/secretsmanager default key)"]
+register(__name__, SETTINGS)
 
 
 @rule(
@@ -43,18 +48,6 @@ def version_is_secret(r: Resource) -> list[str]:
         if value is not None and not unknown(value) and value != SECRET:
             problems.append(f"{key} is a plain (non-secret) value in the state")
     return problems
-
-
-@rule(
-    "COKO-KMS-001",
-    types=[KMS_KEY],
-    title="KMS keys rotate yearly",
-    severity="medium",
-    anchor="cdk-nag AwsSolutions-KMS5; checkov CKV_AWS_7",
-    remediation="Set enable_key_rotation=True.",
-)
-def rotation(r: Resource) -> list[str]:
-    return off(r, "enableKeyRotation")
 
 
 @rule(
@@ -90,19 +83,6 @@ def retention(r: Resource) -> list[str]:
 
 
 @rule(
-    "COKO-LOG-002",
-    types=[LOG_GROUP],
-    title="Log groups are encrypted with KMS",
-    severity="low",
-    enforcement="advisory",
-    anchor="checkov CKV_AWS_158",
-    remediation="Set kms_key_id (the key policy must allow logs.<region>.amazonaws.com).",
-)
-def log_kms(r: Resource) -> list[str]:
-    return [] if r.get("kmsKeyId") else ["kmsKeyId is not set"]
-
-
-@rule(
     "COKO-CW-001",
     types=[METRIC_ALARM],
     title="Alarms notify someone",
@@ -114,14 +94,3 @@ def alarm_actions(r: Resource) -> list[str]:
     actions = r.get("alarmActions")
     return [] if unknown(actions) or as_list(actions) else ["alarmActions is empty"]
 
-
-@rule(
-    "COKO-SNS-001",
-    types=[SNS_TOPIC],
-    title="SNS topics are encrypted with KMS",
-    severity="medium",
-    anchor="cdk-nag AwsSolutions-SNS2; checkov CKV_AWS_26",
-    remediation="Set kms_master_key_id (the key policy must allow cloudwatch.amazonaws.com to use it for alarms).",
-)
-def topic_kms(r: Resource) -> list[str]:
-    return [] if r.get("kmsMasterKeyId") else ["kmsMasterKeyId is not set"]

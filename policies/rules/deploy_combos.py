@@ -12,17 +12,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..framework import Resource, StackView, as_list, get, rule, stack_rule, unknown
-from ._util import parse_json, statements, truthy
+from ._util import EDGE_REGION, parse_json, statements, truthy
 from .deploy_names import API
+from .resource_types import BUCKETS, CERTIFICATE, CERTIFICATE_VALIDATION, DISTRIBUTION, KMS_KEY, LISTENERS, RDS_INSTANCE, WEB_ACL
 
-RDS = "aws:rds/instance:Instance"
-CERT = "aws:acm/certificate:Certificate"
-VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
-DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
-WEB_ACL = "aws:wafv2/webAcl:WebAcl"
-BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener", "aws:lb/listenerCertificate:ListenerCertificate", "aws:alb/listenerCertificate:ListenerCertificate")
-EDGE_REGION = "us-east-1"
+# Resources whose certificateArn is a certificate that a listener serves.
+CERTIFIED_LISTENERS = (*LISTENERS, "aws:lb/listenerCertificate:ListenerCertificate", "aws:alb/listenerCertificate:ListenerCertificate")
 # CloudFront does not deliver standard logs to buckets in these (opt-in) Regions.
 NO_CLOUDFRONT_LOGS = frozenset(
     ["af-south-1", "ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ca-west-1", "eu-central-2", "eu-south-1", "eu-south-2", "il-central-1", "me-central-1", "me-south-1", "mx-central-1"]
@@ -55,9 +50,9 @@ def _everything(stack: StackView) -> Iterable[Resource]:
     unknowns="Sources are matched by identifier or ARN in the checked stacks (`coko check` sees both; CrossGuard only the current stack).",
 )
 def replica_of_managed_password(stack: StackView) -> list[tuple[str, str]]:
-    sources = [r for r in _everything(stack) if r.type == RDS]
+    sources = [r for r in _everything(stack) if r.type == RDS_INSTANCE]
     found = []
-    for replica in stack.of_type(RDS):
+    for replica in stack.of_type(RDS_INSTANCE):
         ref = replica.get("replicateSourceDb")
         if not isinstance(ref, str) or not ref or unknown(ref):
             continue
@@ -84,7 +79,7 @@ def cloudfront_edge_region(stack: StackView) -> list[tuple[str, str]]:
         region = _arn_region(arn)
         if region and region != EDGE_REGION:
             found.append((dist.urn, f"viewer certificate {arn} is in {region}"))
-        for cert in (c for c in _depends_on(dist, "viewerCertificate", stack) if c.type == CERT and c.region not in (None, EDGE_REGION)):
+        for cert in (c for c in _depends_on(dist, "viewerCertificate", stack) if c.type == CERTIFICATE and c.region not in (None, EDGE_REGION)):
             found.append((dist.urn, f"viewer certificate {cert.name} is created in {cert.region}"))
         acl_arn = dist.get("webAclId")
         if isinstance(acl_arn, str) and acl_arn.startswith("arn:") and (_arn_region(acl_arn) != EDGE_REGION or ":global/" not in acl_arn):
@@ -116,7 +111,7 @@ def cloudfront_log_region(stack: StackView) -> list[tuple[str, str]]:
 
 
 def _policies(r: Resource) -> list[Any]:
-    keys = ("policy", "assumeRolePolicy") if r.type != "aws:kms/key:Key" else ("policy",)
+    keys = ("policy", "assumeRolePolicy") if r.type != KMS_KEY else ("policy",)
     return [parse_json(r.get(k)) for k in keys]
 
 
@@ -157,19 +152,19 @@ def bucket_key_context(stack: StackView) -> list[tuple[str, str]]:
     unknowns="At preview the ARN is unknown: the input's dependencies tell whether it comes from a CertificateValidation.",
 )
 def certificate_validated(stack: StackView) -> list[tuple[str, str]]:
-    users = [(r, "certificateArn") for r in stack.resources if r.type in LISTENERS] + [(d, "viewerCertificate") for d in stack.of_type(DISTRIBUTION)]
+    users = [(r, "certificateArn") for r in stack.resources if r.type in CERTIFIED_LISTENERS] + [(d, "viewerCertificate") for d in stack.of_type(DISTRIBUTION)]
     found = []
     for r, key in users:
         sources = _depends_on(r, key, stack)
-        certs = [s for s in sources if s.type == CERT]
-        if certs and not any(s.type == VALIDATION for s in sources):
+        certs = [s for s in sources if s.type == CERTIFICATE]
+        if certs and not any(s.type == CERTIFICATE_VALIDATION for s in sources):
             found.append((r.urn, f"{key} comes from {certs[0].name} directly, which is still PENDING_VALIDATION when first created"))
     return found
 
 
 @rule(
     "COKO-DEPLOY-033",
-    types=[RDS],
+    types=[RDS_INSTANCE],
     title="The engine version is not pinned to a minor/patch level while automatic minor upgrades are on",
     severity="high",
     anchor=f"{API}/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.Minor.html; terraform-provider-aws docs (engine_version with auto_minor_version_upgrade)",

@@ -10,10 +10,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..aws_models import Constraint, doc_number, member
-from ..framework import Resource, Severity, rule, unknown
+from ..framework import Resource, ResourceCheck, Spec, register, rule, unknown
+from .resource_types import (
+    BACKUP_VAULT,
+    BUCKETS,
+    ECR_REPOSITORY,
+    IAM_POLICY,
+    IAM_ROLE,
+    LOAD_BALANCERS,
+    LOG_GROUP,
+    OPENSEARCH_DOMAIN,
+    RDS_INSTANCE,
+    REPLICATION_GROUP,
+    ROLE_POLICY,
+    SECRET_RESOURCE,
+    SECURITY_GROUP,
+    TARGET_GROUPS,
+    WEB_ACL,
+)
 
 AUTONAME_SUFFIX = 8  # "-" + 7 random characters appended by Pulumi auto-naming
 API = "https://docs.aws.amazon.com"
@@ -84,158 +100,68 @@ def _bucket_rules(name: str) -> list[str]:
     return problems
 
 
-LB_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]
-TG_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"]
+def named(key: str, constraint: Callable[[], Constraint], extra: Callable[[str], list[str]] | None = None) -> ResourceCheck:
+    """Check: the name under ``key`` (or the auto-name) meets ``constraint``, read from the model
+    when the rule runs, and the ``extra`` character rules."""
 
+    def check(r: Resource) -> list[str]:
+        return check_name(r, key, constraint(), extra)
 
-@dataclass(frozen=True)
-class NameRule:
-    """A name rule whose whole check is ``check_name``; the limit is read from the model when it runs."""
-
-    id: str
-    types: list[str]
-    key: str
-    constraint: Callable[[], Constraint]
-    extra: Callable[[str], list[str]] | None
-    title: str
-    severity: Severity
-    anchor: str
-    remediation: str
-
-    def check(self, r: Resource) -> list[str]:
-        return check_name(r, self.key, self.constraint(), self.extra)
+    return check
 
 
 NAME_RULES = (
-    NameRule(
-        "COKO-DEPLOY-001",
-        LB_TYPES,
-        "name",
-        lambda: _elb("CreateLoadBalancer"),
-        _dns_label("load balancer name", "internal-"),
-        "Load balancer names fit 32 characters (auto-name suffix counted), letters/digits/hyphens",
-        "high",
-        f"botocore elbv2 CreateLoadBalancer.Name; {API}/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
-        "Give the load balancer an explicit short name (e.g. coko-<stack>-alb) instead of relying on auto-naming.",
-    ),
-    NameRule(
-        "COKO-DEPLOY-002",
-        TG_TYPES,
-        "name",
-        lambda: _elb("CreateTargetGroup"),
-        _dns_label("target group name"),
-        "Target group names fit 32 characters (auto-name suffix counted), letters/digits/hyphens",
-        "high",
-        f"botocore elbv2 CreateTargetGroup.Name; {API}/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
-        "Give the target group an explicit short name (e.g. coko-<stack>-api).",
-    ),
-    NameRule(
-        "COKO-DEPLOY-003",
-        ["aws:opensearch/domain:Domain"],
-        "domainName",
-        lambda: member("opensearch", "CreateDomain", "DomainName"),
-        None,
-        "OpenSearch domain names are 3-28 lowercase letters, digits and hyphens",
-        "high",
-        f"botocore opensearch CreateDomain.DomainName; {API}/opensearch-service/latest/APIReference/API_CreateDomain.html",
-        "Set domain_name explicitly, at most 28 characters, starting with a lowercase letter.",
-    ),
-    NameRule(
-        "COKO-DEPLOY-004",
-        ["aws:elasticache/replicationGroup:ReplicationGroup"],
-        "replicationGroupId",
-        lambda: _identifier("elasticache", "CreateReplicationGroup", "ReplicationGroupId"),
-        _letter_first("replication group id"),
-        "ElastiCache replication group ids are 1-40 characters, letter first, no double or trailing hyphen",
-        "high",
-        f"botocore elasticache CreateReplicationGroup.ReplicationGroupId; {API}/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html",
-        "Set replication_group_id explicitly to at most 40 characters.",
-    ),
-    NameRule(
-        "COKO-DEPLOY-005",
-        ["aws:rds/instance:Instance"],
-        "identifier",
-        lambda: _identifier("rds", "CreateDBInstance", "DBInstanceIdentifier"),
-        _letter_first("DB instance identifier"),
-        "RDS instance identifiers are 1-63 characters, letter first, no double or trailing hyphen",
-        "high",
-        f"botocore rds CreateDBInstance.DBInstanceIdentifier; {API}/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
-        "Set identifier explicitly (coko-<stack>-db).",
-    ),
-    NameRule(
-        "COKO-DEPLOY-007",
-        ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"],
-        "name",
-        lambda: member("iam", "PutRolePolicy", "PolicyName"),
-        None,
-        "IAM policy names fit 128 characters of [\\w+=,.@-]",
-        "medium",
-        f"botocore iam CreatePolicy.PolicyName / PutRolePolicy.PolicyName; {API}/IAM/latest/APIReference/API_PutRolePolicy.html",
-        "Use letters, digits and +=,.@_- only in policy names.",
-    ),
-    NameRule(
-        "COKO-DEPLOY-008",
-        ["aws:cloudwatch/logGroup:LogGroup"],
-        "name",
-        lambda: member("logs", "CreateLogGroup", "logGroupName"),
-        None,
-        "Log group names are 1-512 characters of [.-_/#A-Za-z0-9]",
-        "medium",
-        f"botocore logs CreateLogGroup.logGroupName; {API}/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
-        "Use letters, digits and . - _ / # only in log group names.",
-    ),
-    NameRule(
-        "COKO-DEPLOY-009",
-        ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
-        "bucket",
-        lambda: Constraint("S3 bucket naming rules", min=3, max=63),
-        _bucket_rules,
-        "S3 bucket names are 3-63 lowercase characters (auto-name suffix counted)",
-        "high",
-        f"{API}/AmazonS3/latest/userguide/bucketnamingrules.html (the s3 model leaves BucketName unconstrained)",
-        "Set bucket= explicitly (coko-<stack>-<purpose>-<account>) within 63 lowercase characters.",
-    ),
-    NameRule(
-        "COKO-DEPLOY-010",
-        ["aws:ecr/repository:Repository"],
-        "name",
-        lambda: member("ecr", "CreateRepository", "repositoryName"),
-        None,
-        "ECR repository names match the registry's pattern (lowercase, 2-256)",
-        "medium",
-        f"botocore ecr CreateRepository.repositoryName; {API}/AmazonECR/latest/APIReference/API_CreateRepository.html",
-        "Use lowercase letters, digits and . _ - / separators in repository names.",
-    ),
-    NameRule(
-        "COKO-DEPLOY-011",
-        ["aws:wafv2/webAcl:WebAcl"],
-        "name",
-        lambda: member("wafv2", "CreateWebACL", "Name"),
-        None,
-        "WAF web ACL names are 1-128 word characters or hyphens",
-        "medium",
-        f"botocore wafv2 CreateWebACL.Name; {API}/waf/latest/APIReference/API_CreateWebACL.html",
-        "Use letters, digits, _ and - only in the web ACL name.",
-    ),
-    NameRule(
-        "COKO-DEPLOY-013",
-        ["aws:backup/vault:Vault"],
-        "name",
-        lambda: member("backup", "CreateBackupVault", "BackupVaultName"),
-        None,
-        "Backup vault names are 2-50 letters, digits, hyphens or underscores",
-        "medium",
-        f"botocore backup CreateBackupVault.BackupVaultName; {API}/aws-backup/latest/devguide/API_CreateBackupVault.html",
-        "Shorten the vault name (e.g. coko-<stack>).",
-    ),
+    Spec("COKO-DEPLOY-001", LOAD_BALANCERS, named("name", lambda: _elb("CreateLoadBalancer"), _dns_label("load balancer name", "internal-")),
+         "Load balancer names fit 32 characters (auto-name suffix counted), letters/digits/hyphens", "high",
+         f"botocore elbv2 CreateLoadBalancer.Name; {API}/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
+         "Give the load balancer an explicit short name (e.g. coko-<stack>-alb) instead of relying on auto-naming."),
+    Spec("COKO-DEPLOY-002", TARGET_GROUPS, named("name", lambda: _elb("CreateTargetGroup"), _dns_label("target group name")),
+         "Target group names fit 32 characters (auto-name suffix counted), letters/digits/hyphens", "high",
+         f"botocore elbv2 CreateTargetGroup.Name; {API}/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
+         "Give the target group an explicit short name (e.g. coko-<stack>-api)."),
+    Spec("COKO-DEPLOY-003", [OPENSEARCH_DOMAIN], named("domainName", lambda: member("opensearch", "CreateDomain", "DomainName")),
+         "OpenSearch domain names are 3-28 lowercase letters, digits and hyphens", "high",
+         f"botocore opensearch CreateDomain.DomainName; {API}/opensearch-service/latest/APIReference/API_CreateDomain.html",
+         "Set domain_name explicitly, at most 28 characters, starting with a lowercase letter."),
+    Spec("COKO-DEPLOY-004", [REPLICATION_GROUP], named("replicationGroupId", lambda: _identifier("elasticache", "CreateReplicationGroup", "ReplicationGroupId"), _letter_first("replication group id")),
+         "ElastiCache replication group ids are 1-40 characters, letter first, no double or trailing hyphen", "high",
+         f"botocore elasticache CreateReplicationGroup.ReplicationGroupId; {API}/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html",
+         "Set replication_group_id explicitly to at most 40 characters."),
+    Spec("COKO-DEPLOY-005", [RDS_INSTANCE], named("identifier", lambda: _identifier("rds", "CreateDBInstance", "DBInstanceIdentifier"), _letter_first("DB instance identifier")),
+         "RDS instance identifiers are 1-63 characters, letter first, no double or trailing hyphen", "high",
+         f"botocore rds CreateDBInstance.DBInstanceIdentifier; {API}/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
+         "Set identifier explicitly (coko-<stack>-db)."),
+    Spec("COKO-DEPLOY-007", [IAM_POLICY, ROLE_POLICY], named("name", lambda: member("iam", "PutRolePolicy", "PolicyName")),
+         "IAM policy names fit 128 characters of [\\w+=,.@-]", "medium",
+         f"botocore iam CreatePolicy.PolicyName / PutRolePolicy.PolicyName; {API}/IAM/latest/APIReference/API_PutRolePolicy.html",
+         "Use letters, digits and +=,.@_- only in policy names."),
+    Spec("COKO-DEPLOY-008", [LOG_GROUP], named("name", lambda: member("logs", "CreateLogGroup", "logGroupName")),
+         "Log group names are 1-512 characters of [.-_/#A-Za-z0-9]", "medium",
+         f"botocore logs CreateLogGroup.logGroupName; {API}/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+         "Use letters, digits and . - _ / # only in log group names."),
+    Spec("COKO-DEPLOY-009", BUCKETS, named("bucket", lambda: Constraint("S3 bucket naming rules", min=3, max=63), _bucket_rules),
+         "S3 bucket names are 3-63 lowercase characters (auto-name suffix counted)", "high",
+         f"{API}/AmazonS3/latest/userguide/bucketnamingrules.html (the s3 model leaves BucketName unconstrained)",
+         "Set bucket= explicitly (coko-<stack>-<purpose>-<account>) within 63 lowercase characters."),
+    Spec("COKO-DEPLOY-010", [ECR_REPOSITORY], named("name", lambda: member("ecr", "CreateRepository", "repositoryName")),
+         "ECR repository names match the registry's pattern (lowercase, 2-256)", "medium",
+         f"botocore ecr CreateRepository.repositoryName; {API}/AmazonECR/latest/APIReference/API_CreateRepository.html",
+         "Use lowercase letters, digits and . _ - / separators in repository names."),
+    Spec("COKO-DEPLOY-011", [WEB_ACL], named("name", lambda: member("wafv2", "CreateWebACL", "Name")),
+         "WAF web ACL names are 1-128 word characters or hyphens", "medium",
+         f"botocore wafv2 CreateWebACL.Name; {API}/waf/latest/APIReference/API_CreateWebACL.html",
+         "Use letters, digits, _ and - only in the web ACL name."),
+    Spec("COKO-DEPLOY-013", [BACKUP_VAULT], named("name", lambda: member("backup", "CreateBackupVault", "BackupVaultName")),
+         "Backup vault names are 2-50 letters, digits, hyphens or underscores", "medium",
+         f"botocore backup CreateBackupVault.BackupVaultName; {API}/aws-backup/latest/devguide/API_CreateBackupVault.html",
+         "Shorten the vault name (e.g. coko-<stack>)."),
 )
-for _spec in NAME_RULES:
-    rule(_spec.id, types=_spec.types, title=_spec.title, severity=_spec.severity, anchor=_spec.anchor, remediation=_spec.remediation)(_spec.check)
+register(__name__, NAME_RULES)
 
 
 @rule(
     "COKO-DEPLOY-006",
-    types=["aws:iam/role:Role"],
+    types=[IAM_ROLE],
     title="IAM role names fit 64 characters of [\\w+=,.@-] (auto-name suffix counted)",
     severity="high",
     anchor=f"botocore iam CreateRole.RoleName; {API}/IAM/latest/APIReference/API_CreateRole.html",
@@ -271,7 +197,7 @@ def _secret_chars(name: str) -> list[str]:
 
 @rule(
     "COKO-DEPLOY-014",
-    types=["aws:secretsmanager/secret:Secret"],
+    types=[SECRET_RESOURCE],
     title="Secret names are 1-512 ASCII letters, digits or /_+=.@-",
     severity="medium",
     anchor=f"botocore secretsmanager CreateSecret.Name (length and documented characters); {API}/secretsmanager/latest/apireference/API_CreateSecret.html",
@@ -288,7 +214,7 @@ SG_DESCRIPTION = re.compile(r"[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*")
 
 @rule(
     "COKO-DEPLOY-015",
-    types=["aws:ec2/securityGroup:SecurityGroup"],
+    types=[SECURITY_GROUP],
     title="Security group names and descriptions use the ASCII set EC2 accepts, at most 255 characters",
     severity="medium",
     anchor=f"{API}/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html (GroupName / Description constraints)",

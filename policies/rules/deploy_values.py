@@ -10,10 +10,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..aws_models import Constraint, doc_number, doc_values, fargate_sizes, member, shape_doc
-from ..framework import Resource, Severity, as_list, number, rule, unknown
-from .deploy_names import API, LB_TYPES, TG_TYPES
-
-LISTENER_TYPES = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"]
+from ..framework import Resource, Severity, Spec, as_list, number, register, rule, unknown
+from .deploy_names import API
+from .resource_types import (
+    CERTIFICATE,
+    ECR_REPOSITORY,
+    ECS_SERVICE,
+    KMS_KEY,
+    LISTENERS,
+    LOAD_BALANCERS,
+    LOG_GROUP,
+    METRIC_ALARM,
+    OPENSEARCH_DOMAIN,
+    RDS_INSTANCE,
+    REPLICATION_GROUP,
+    SECRET_RESOURCE,
+    TARGET_GROUPS,
+    TASK_DEFINITION,
+)
 
 
 def known(value: Any) -> bool:
@@ -33,7 +47,7 @@ def enum_problems(r: Resource, checks: dict[str, Constraint]) -> list[str]:
 
 @rule(
     "COKO-DEPLOY-016",
-    types=["aws:cloudwatch/logGroup:LogGroup"],
+    types=[LOG_GROUP],
     title="Log retention is one of the day counts CloudWatch Logs accepts",
     severity="high",
     anchor=f"botocore logs shape Days (PutRetentionPolicy.retentionInDays); {API}/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
@@ -47,35 +61,34 @@ def log_retention(r: Resource) -> list[str]:
     return [] if int(days) in allowed else [f"retentionInDays {int(days)} is not one of {', '.join(map(str, allowed))}"]
 
 
+def constraints(service: str, operation: str, fields: dict[str, str]) -> dict[str, Constraint]:
+    """``{input path: member of the operation}`` -> ``{input path: that member's constraint}``."""
+    return {path: member(service, operation, name) for path, name in fields.items()}
+
+
 @dataclass(frozen=True)
 class EnumRule:
-    """Enum/range rules: for each resource type (prefix), input path -> (service, operation, member)."""
+    """Enum/range rules: per resource type, (service, operation, {input path: member}) of the API
+    call that creates it."""
 
     id: str
-    checks: dict[str, dict[str, tuple[str, str, str]]]
+    checks: dict[str, tuple[str, str, dict[str, str]]]
     title: str
     severity: Severity
     anchor: str
     remediation: str
 
     def check(self, r: Resource) -> list[str]:
-        for prefix, paths in self.checks.items():
-            if r.type.startswith(prefix):
-                return enum_problems(r, {path: member(*where) for path, where in paths.items()})
-        return []
+        return enum_problems(r, constraints(*self.checks[r.type])) if r.type in self.checks else []
 
 
-ELB = "elbv2"
 ENUM_RULES = (
     EnumRule(
         "COKO-DEPLOY-017",
         {
-            "aws:lb/loadBalancer:": {"loadBalancerType": (ELB, "CreateLoadBalancer", "Type"), "ipAddressType": (ELB, "CreateLoadBalancer", "IpAddressType")},
-            "aws:alb/loadBalancer:": {"loadBalancerType": (ELB, "CreateLoadBalancer", "Type"), "ipAddressType": (ELB, "CreateLoadBalancer", "IpAddressType")},
-            "aws:lb/listener:": {"protocol": (ELB, "CreateListener", "Protocol"), "port": (ELB, "CreateListener", "Port")},
-            "aws:alb/listener:": {"protocol": (ELB, "CreateListener", "Protocol"), "port": (ELB, "CreateListener", "Port")},
-            "aws:lb/targetGroup:": {"protocol": (ELB, "CreateTargetGroup", "Protocol"), "targetType": (ELB, "CreateTargetGroup", "TargetType"), "port": (ELB, "CreateTargetGroup", "Port")},
-            "aws:alb/targetGroup:": {"protocol": (ELB, "CreateTargetGroup", "Protocol"), "targetType": (ELB, "CreateTargetGroup", "TargetType"), "port": (ELB, "CreateTargetGroup", "Port")},
+            **dict.fromkeys(LOAD_BALANCERS, ("elbv2", "CreateLoadBalancer", {"loadBalancerType": "Type", "ipAddressType": "IpAddressType"})),
+            **dict.fromkeys(LISTENERS, ("elbv2", "CreateListener", {"protocol": "Protocol", "port": "Port"})),
+            **dict.fromkeys(TARGET_GROUPS, ("elbv2", "CreateTargetGroup", {"protocol": "Protocol", "targetType": "TargetType", "port": "Port"})),
         },
         "Load balancer, listener and target group settings use the values ELBv2 accepts",
         "high",
@@ -85,15 +98,8 @@ ENUM_RULES = (
     EnumRule(
         "COKO-DEPLOY-019",
         {
-            "aws:ecs/service:": {
-                "launchType": ("ecs", "CreateService", "launchType"),
-                "propagateTags": ("ecs", "CreateService", "propagateTags"),
-                "schedulingStrategy": ("ecs", "CreateService", "schedulingStrategy"),
-            },
-            "aws:ecs/taskDefinition:": {
-                "networkMode": ("ecs", "RegisterTaskDefinition", "networkMode"),
-                "requiresCompatibilities": ("ecs", "RegisterTaskDefinition", "requiresCompatibilities"),
-            },
+            ECS_SERVICE: ("ecs", "CreateService", {"launchType": "launchType", "propagateTags": "propagateTags", "schedulingStrategy": "schedulingStrategy"}),
+            TASK_DEFINITION: ("ecs", "RegisterTaskDefinition", {"networkMode": "networkMode", "requiresCompatibilities": "requiresCompatibilities"}),
         },
         "ECS services and task definitions use the values ECS accepts",
         "high",
@@ -103,9 +109,9 @@ ENUM_RULES = (
     EnumRule(
         "COKO-DEPLOY-021",
         {
-            "aws:acm/certificate:": {"validationMethod": ("acm", "RequestCertificate", "ValidationMethod"), "keyAlgorithm": ("acm", "RequestCertificate", "KeyAlgorithm")},
-            "aws:kms/key:": {"keyUsage": ("kms", "CreateKey", "KeyUsage"), "customerMasterKeySpec": ("kms", "CreateKey", "KeySpec")},
-            "aws:ecr/repository:": {"imageTagMutability": ("ecr", "CreateRepository", "imageTagMutability")},
+            CERTIFICATE: ("acm", "RequestCertificate", {"validationMethod": "ValidationMethod", "keyAlgorithm": "KeyAlgorithm"}),
+            KMS_KEY: ("kms", "CreateKey", {"keyUsage": "KeyUsage", "customerMasterKeySpec": "KeySpec"}),
+            ECR_REPOSITORY: ("ecr", "CreateRepository", {"imageTagMutability": "imageTagMutability"}),
         },
         "ACM, KMS and ECR settings use the values their APIs accept",
         "high",
@@ -115,13 +121,12 @@ ENUM_RULES = (
     EnumRule(
         "COKO-DEPLOY-022",
         {
-            "aws:appautoscaling/policy:": {"policyType": ("application-autoscaling", "PutScalingPolicy", "PolicyType")},
-            "aws:cloudwatch/metricAlarm:": {
-                "comparisonOperator": ("cloudwatch", "PutMetricAlarm", "ComparisonOperator"),
-                "statistic": ("cloudwatch", "PutMetricAlarm", "Statistic"),
-                "period": ("cloudwatch", "PutMetricAlarm", "Period"),
-                "evaluationPeriods": ("cloudwatch", "PutMetricAlarm", "EvaluationPeriods"),
-            },
+            "aws:appautoscaling/policy:Policy": ("application-autoscaling", "PutScalingPolicy", {"policyType": "PolicyType"}),
+            METRIC_ALARM: (
+                "cloudwatch",
+                "PutMetricAlarm",
+                {"comparisonOperator": "ComparisonOperator", "statistic": "Statistic", "period": "Period", "evaluationPeriods": "EvaluationPeriods"},
+            ),
         },
         "Alarms and scaling policies use the values CloudWatch and Application Auto Scaling accept",
         "medium",
@@ -130,27 +135,19 @@ ENUM_RULES = (
     ),
     EnumRule(
         "COKO-DEPLOY-023",
-        {"aws:opensearch/domain:": {"engineVersion": ("opensearch", "CreateDomain", "EngineVersion")}},
+        {OPENSEARCH_DOMAIN: ("opensearch", "CreateDomain", {"engineVersion": "EngineVersion"})},
         "OpenSearch engine versions are spelled OpenSearch_X.Y (or Elasticsearch_X.Y)",
         "high",
         f"botocore opensearch CreateDomain.EngineVersion (VersionString pattern); {API}/opensearch-service/latest/developerguide/what-is.html#choosing-version",
         'Set engine_version="OpenSearch_2.19" (the API refuses "2.19" or "opensearch-2.19").',
     ),
 )
-TYPES_BY_PREFIX = {
-    "aws:lb/loadBalancer:": LB_TYPES[0], "aws:alb/loadBalancer:": LB_TYPES[1], "aws:lb/listener:": LISTENER_TYPES[0], "aws:alb/listener:": LISTENER_TYPES[1],
-    "aws:lb/targetGroup:": TG_TYPES[0], "aws:alb/targetGroup:": TG_TYPES[1], "aws:ecs/service:": "aws:ecs/service:Service",
-    "aws:ecs/taskDefinition:": "aws:ecs/taskDefinition:TaskDefinition", "aws:acm/certificate:": "aws:acm/certificate:Certificate", "aws:kms/key:": "aws:kms/key:Key",
-    "aws:ecr/repository:": "aws:ecr/repository:Repository", "aws:appautoscaling/policy:": "aws:appautoscaling/policy:Policy",
-    "aws:cloudwatch/metricAlarm:": "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:opensearch/domain:": "aws:opensearch/domain:Domain",
-}
-for _spec in ENUM_RULES:
-    rule(_spec.id, types=[TYPES_BY_PREFIX[p] for p in _spec.checks], title=_spec.title, severity=_spec.severity, anchor=_spec.anchor, remediation=_spec.remediation)(_spec.check)
+register(__name__, [Spec(e.id, list(e.checks), e.check, e.title, e.severity, e.anchor, e.remediation) for e in ENUM_RULES])
 
 
 @rule(
     "COKO-DEPLOY-018",
-    types=TG_TYPES,
+    types=TARGET_GROUPS,
     title="Target group health checks stay within ELBv2's ranges (interval, timeout, thresholds, path)",
     severity="high",
     anchor=f"botocore elbv2 CreateTargetGroup.HealthCheck*; {API}/elasticloadbalancing/latest/application/target-group-health-checks.html",
@@ -164,7 +161,7 @@ def health_check_ranges(r: Resource) -> list[str]:
         "healthCheck.unhealthyThreshold": "UnhealthyThresholdCount",
         "healthCheck.path": "HealthCheckPath",
     }
-    problems = enum_problems(r, {path: member("elbv2", "CreateTargetGroup", name) for path, name in fields.items()})
+    problems = enum_problems(r, constraints("elbv2", "CreateTargetGroup", fields))
     interval, timeout = number(r.get("healthCheck.interval")), number(r.get("healthCheck.timeout"))
     if interval is not None and timeout is not None and timeout >= interval:
         problems.append(f"healthCheck.timeout {timeout:g} must be shorter than healthCheck.interval {interval:g}")
@@ -184,7 +181,7 @@ def _units(value: Any, unit: str) -> int | None:
 
 @rule(
     "COKO-DEPLOY-020",
-    types=["aws:ecs/taskDefinition:TaskDefinition"],
+    types=[TASK_DEFINITION],
     title="Fargate task CPU and memory form a supported combination",
     severity="high",
     anchor=f"botocore ecs RegisterTaskDefinition.memory (Fargate size table); {API}/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
@@ -207,7 +204,7 @@ def fargate_size(r: Resource) -> list[str]:
 
 @rule(
     "COKO-DEPLOY-024",
-    types=["aws:rds/instance:Instance"],
+    types=[RDS_INSTANCE],
     title="RDS backup retention (0-35 days) and monitoring interval use accepted values",
     severity="high",
     anchor=f"botocore rds CreateDBInstance.BackupRetentionPeriod / MonitoringInterval documentation; {API}/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
@@ -227,7 +224,7 @@ def rds_numbers(r: Resource) -> list[str]:
 
 @rule(
     "COKO-DEPLOY-025",
-    types=["aws:kms/key:Key", "aws:secretsmanager/secret:Secret"],
+    types=[KMS_KEY, SECRET_RESOURCE],
     title="KMS deletion windows are 7-30 days; secret recovery windows are 0 or 7-30 days",
     severity="medium",
     anchor=f"botocore kms ScheduleKeyDeletion.PendingWindowInDays, secretsmanager DeleteSecret.RecoveryWindowInDays documentation; {API}/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
@@ -254,7 +251,7 @@ CACHE_NODES = re.compile(r"cache\.(t3|t4g|m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\.(mic
 
 @rule(
     "COKO-DEPLOY-026",
-    types=["aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup"],
+    types=[RDS_INSTANCE, REPLICATION_GROUP],
     title="Instance classes and node types exist for the engine",
     severity="high",
     anchor=f"{API}/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.SupportAurora.html#Concepts.DBInstanceClass.Support; {API}/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html",
@@ -274,7 +271,7 @@ def instance_class(r: Resource) -> list[str]:
 
 @rule(
     "COKO-DEPLOY-027",
-    types=LB_TYPES,
+    types=LOAD_BALANCERS,
     title="An Application Load Balancer spans at least two subnets",
     severity="high",
     anchor=f"{API}/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones (at least two Availability Zones)",

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from ..framework import Resource, as_list, rule, unknown
-from ._util import off
+from ..framework import Resource, Spec, as_list, register, rule, unknown
+from ._util import enabled
+from .resource_types import ECR_REPOSITORY
 
-REPOSITORY = "aws:ecr/repository:Repository"
+SETTINGS = (
+    Spec("COKO-ECR-002", [ECR_REPOSITORY], enabled("imageScanningConfiguration.scanOnPush"),
+         "Images are scanned on push", "medium",
+         "checkov CKV_AWS_163",
+         "Set image_scanning_configuration.scan_on_push=True."),
+)
+register(__name__, SETTINGS)
 
 
 @rule(
     "COKO-ECR-001",
-    types=[REPOSITORY],
+    types=[ECR_REPOSITORY],
     title="Image tags are immutable",
     severity="high",
     anchor="checkov CKV_AWS_51",
@@ -22,20 +29,8 @@ def immutable(r: Resource) -> list[str]:
 
 
 @rule(
-    "COKO-ECR-002",
-    types=[REPOSITORY],
-    title="Images are scanned on push",
-    severity="medium",
-    anchor="checkov CKV_AWS_163",
-    remediation="Set image_scanning_configuration.scan_on_push=True.",
-)
-def scan_on_push(r: Resource) -> list[str]:
-    return off(r, "imageScanningConfiguration.scanOnPush")
-
-
-@rule(
     "COKO-ECR-003",
-    types=[REPOSITORY],
+    types=[ECR_REPOSITORY],
     title="The repository is encrypted with KMS",
     severity="low",
     enforcement="advisory",

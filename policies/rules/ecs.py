@@ -5,13 +5,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..framework import SECRET, Resource, as_list, rule, unknown
-from ._util import is_false, parse_json, truthy
+from ..framework import SECRET, Resource, Spec, as_list, register, rule, unknown
+from ._util import disabled, enabled, parse_json, truthy
+from .resource_types import ECS_SERVICE, TASK_DEFINITION
 
-TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
-SERVICE = "aws:ecs/service:Service"
 CLUSTER = "aws:ecs/cluster:Cluster"
 SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|DSN)", re.IGNORECASE)
+
+SETTINGS = (
+    Spec("COKO-ECS-006", [ECS_SERVICE], disabled("networkConfiguration.assignPublicIp"),
+         "Services get no public IP (tasks sit in private subnets behind the ALB)", "high",
+         "checkov CKV_AWS_333",
+         "Set network_configuration.assign_public_ip=False and use the private subnets."),
+    Spec("COKO-ECS-007", [ECS_SERVICE], enabled("deploymentCircuitBreaker.enable", "deploymentCircuitBreaker.rollback"),
+         "Deployments use the circuit breaker with rollback", "medium",
+         "AWS ECS deployment circuit breaker; design §5/§7 (failed deploys must roll back)",
+         "Set deployment_circuit_breaker={enable: True, rollback: True}."),
+)
+register(__name__, SETTINGS)
 
 
 def containers(r: Resource) -> list[dict[str, Any]] | str:
@@ -112,30 +123,6 @@ def container_insights(r: Resource) -> list[str]:
         if isinstance(s, dict) and s.get("name") == "containerInsights":
             return [] if s.get("value") in ("enabled", "enhanced") or unknown(s.get("value")) else [f"containerInsights is {s.get('value')!r}"]
     return ["containerInsights setting is absent"]
-
-
-@rule(
-    "COKO-ECS-006",
-    types=[SERVICE],
-    title="Services get no public IP (tasks sit in private subnets behind the ALB)",
-    severity="high",
-    anchor="checkov CKV_AWS_333",
-    remediation="Set network_configuration.assign_public_ip=False and use the private subnets.",
-)
-def no_public_ip(r: Resource) -> list[str]:
-    return ["networkConfiguration.assignPublicIp is true"] if truthy(r.get("networkConfiguration.assignPublicIp")) else []
-
-
-@rule(
-    "COKO-ECS-007",
-    types=[SERVICE],
-    title="Deployments use the circuit breaker with rollback",
-    severity="medium",
-    anchor="AWS ECS deployment circuit breaker; design §5/§7 (failed deploys must roll back)",
-    remediation="Set deployment_circuit_breaker={enable: True, rollback: True}.",
-)
-def circuit_breaker(r: Resource) -> list[str]:
-    return [f"deploymentCircuitBreaker.{key} is {r.get('deploymentCircuitBreaker.' + key)!r}" for key in ("enable", "rollback") if is_false(r.get(f"deploymentCircuitBreaker.{key}"))]
 
 
 @rule(

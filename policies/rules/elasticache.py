@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from ..framework import Resource, rule, unknown
-from ._util import is_false, off
+from ..framework import Resource, Spec, register, rule, unknown
+from ._util import enabled, is_false
+from .resource_types import REPLICATION_GROUP
 
-REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
-
-
-@rule(
-    "COKO-REDIS-001",
-    types=[REPLICATION_GROUP],
-    title="Redis encrypts data at rest",
-    severity="high",
-    anchor="checkov CKV_AWS_29",
-    remediation="Set at_rest_encryption_enabled=True (with kms_key_id for a customer-managed key).",
+SETTINGS = (
+    Spec("COKO-REDIS-001", [REPLICATION_GROUP], enabled("atRestEncryptionEnabled"),
+         "Redis encrypts data at rest", "high",
+         "checkov CKV_AWS_29",
+         "Set at_rest_encryption_enabled=True (with kms_key_id for a customer-managed key)."),
+    Spec("COKO-REDIS-004", [REPLICATION_GROUP], enabled("automaticFailoverEnabled", "multiAzEnabled"),
+         "Redis fails over automatically across AZs", "medium",
+         "cdk-nag AwsSolutions-AEC3",
+         "Set automatic_failover_enabled=True and multi_az_enabled=True with at least 2 nodes."),
 )
-def at_rest(r: Resource) -> list[str]:
-    return off(r, "atRestEncryptionEnabled")
+register(__name__, SETTINGS)
 
 
 @rule(
@@ -50,18 +49,6 @@ def auth(r: Resource) -> list[str]:
     if r.get("authToken") or r.get("userGroupIds"):
         return []
     return ["neither authToken nor userGroupIds is set"]
-
-
-@rule(
-    "COKO-REDIS-004",
-    types=[REPLICATION_GROUP],
-    title="Redis fails over automatically across AZs",
-    severity="medium",
-    anchor="cdk-nag AwsSolutions-AEC3",
-    remediation="Set automatic_failover_enabled=True and multi_az_enabled=True with at least 2 nodes.",
-)
-def failover(r: Resource) -> list[str]:
-    return [f"{key} is {r.get(key)!r}" for key in ("automaticFailoverEnabled", "multiAzEnabled") if is_false(r.get(key))]
 
 
 @rule(

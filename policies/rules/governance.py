@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from ..framework import ANY_AWS, Resource, rule, unknown
 from ..taggable import is_taggable
+from ._util import EDGE_REGION
+from .resource_types import CERTIFICATE, CERTIFICATE_VALIDATION, DISTRIBUTION, LOG_GROUP, RESPONSE_HEADERS_POLICY, WEB_ACL, WEB_ACL_LOGGING
 
 REQUIRED_TAGS = ("Project", "Stack", "RegionRole", "Owner")
 ALLOWED_REGIONS = {"eu-west-3", "af-south-1"}
-EDGE_REGION = "us-east-1"
 # Resources that must (or may) live in us-east-1 because CloudFront only reads them there.
 EDGE_TYPES = {
-    "aws:acm/certificate:Certificate",
-    "aws:acm/certificateValidation:CertificateValidation",
-    "aws:wafv2/webAcl:WebAcl",
-    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
-    "aws:cloudfront/distribution:Distribution",
-    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+    CERTIFICATE,
+    CERTIFICATE_VALIDATION,
+    WEB_ACL,
+    WEB_ACL_LOGGING,
+    DISTRIBUTION,
+    RESPONSE_HEADERS_POLICY,
     "aws:cloudfront/originAccessControl:OriginAccessControl",
     "aws:cloudfront/cachePolicy:CachePolicy",
     "aws:cloudfront/originRequestPolicy:OriginRequestPolicy",
@@ -26,9 +27,9 @@ GLOBAL_PREFIXES = ("aws:iam/", "aws:route53/", "aws:cloudfront/")
 
 
 def _edge(r: Resource) -> bool:
-    if r.type == "aws:wafv2/webAcl:WebAcl":
+    if r.type == WEB_ACL:
         return r.get("scope") == "CLOUDFRONT"
-    if r.type == "aws:cloudwatch/logGroup:LogGroup":
+    if r.type == LOG_GROUP:
         name = r.get("name")
         return isinstance(name, str) and name.startswith("aws-waf-logs-")
     if r.type.startswith(("aws:kms/key:", "aws:kms/alias:")):

@@ -7,10 +7,8 @@ from typing import Any
 
 from ..framework import Resource, as_list, rule, unknown
 from ._util import parse_json, policy_statements, statements
+from .resource_types import IAM_POLICY, IAM_ROLE, ROLE_POLICY
 
-POLICY = "aws:iam/policy:Policy"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-ROLE = "aws:iam/role:Role"
 ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 ADMIN_POLICIES = ("/AdministratorAccess", "/PowerUserAccess", "/IAMFullAccess")
 # Actions AWS does not scope to a resource: "*" is the only valid Resource for them.
@@ -21,7 +19,7 @@ UNSCOPED_ACTIONS = {"ecr:GetAuthorizationToken", "cloudwatch:PutMetricData", "lo
 
 def documents(r: Resource) -> list[tuple[str, Any]]:
     """(label, parsed document) for a policy's JSON, or a role's inline policies."""
-    if r.type == ROLE:
+    if r.type == IAM_ROLE:
         return [(f"inlinePolicies[{p.get('name')}]", parse_json(p.get("policy"))) for p in as_list(r.get("inlinePolicies")) if isinstance(p, dict)]
     return [("policy", parse_json(r.get("policy")))]
 
@@ -37,7 +35,7 @@ def _allowing(r: Resource, offending: Callable[[dict[str, Any]], list[Any]], whe
 
 @rule(
     "COKO-IAM-001",
-    types=[POLICY, ROLE_POLICY, ROLE],
+    types=[IAM_POLICY, ROLE_POLICY, IAM_ROLE],
     title='No IAM policy allows Action "*" or "<service>:*"',
     severity="critical",
     anchor="cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_1, CKV_AWS_62, CKV_AWS_290",
@@ -49,7 +47,7 @@ def no_wildcard_actions(r: Resource) -> list[str]:
 
 @rule(
     "COKO-IAM-002",
-    types=[POLICY, ROLE_POLICY, ROLE],
+    types=[IAM_POLICY, ROLE_POLICY, IAM_ROLE],
     title='Resource "*" only for actions that cannot be scoped',
     severity="medium",
     enforcement="advisory",
@@ -75,7 +73,7 @@ def no_admin(r: Resource) -> list[str]:
 
 @rule(
     "COKO-IAM-004",
-    types=[ROLE],
+    types=[IAM_ROLE],
     title="Roles trust named services or accounts, never Principal *",
     severity="critical",
     anchor="checkov CKV_AWS_60",

@@ -14,22 +14,32 @@ from typing import Any
 
 from ..framework import Resource, StackView, as_list, number, rule, stack_rule, unknown
 from ._util import owner, policy_statements, truthy
-from .deploy_names import API, LB_TYPES, TG_TYPES, physical_name
+from .deploy_names import API, physical_name
+from .resource_types import (
+    BACKUP_VAULT,
+    BUCKETS,
+    FLOW_LOG,
+    IAM_ROLE,
+    KMS_KEY,
+    LOAD_BALANCERS,
+    LOG_GROUP,
+    OPENSEARCH_DOMAIN,
+    RDS_INSTANCE,
+    REPLICATION_GROUP,
+    SECRET_RESOURCE,
+    TARGET_GROUPS,
+)
 
-BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 STATEFUL = (
-    "aws:rds/instance:Instance",
-    "aws:elasticache/replicationGroup:ReplicationGroup",
-    "aws:opensearch/domain:Domain",
-    "aws:kms/key:Key",
-    "aws:secretsmanager/secret:Secret",
-    "aws:backup/vault:Vault",
+    RDS_INSTANCE,
+    REPLICATION_GROUP,
+    OPENSEARCH_DOMAIN,
+    KMS_KEY,
+    SECRET_RESOURCE,
+    BACKUP_VAULT,
     *BUCKETS,
 )
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 BUCKET_LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
-DOMAIN = "aws:opensearch/domain:Domain"
 NAME_LIMIT = 32  # ALB and target group names (COKO-DEPLOY-001/002)
 HEADROOM = 8  # room left for a longer stack name: as much as Pulumi's auto-name suffix
 
@@ -64,7 +74,7 @@ def protected(r: Resource) -> list[str]:
 
 @rule(
     "COKO-LIFE-002",
-    types=["aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup"],
+    types=[RDS_INSTANCE, REPLICATION_GROUP],
     title="Final snapshot names are unique per deletion",
     severity="medium",
     anchor=f"{API}/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html (FinalDBSnapshotIdentifier must not name an existing snapshot)",
@@ -83,7 +93,7 @@ def unique_final_snapshot(r: Resource) -> list[str]:
 
 @rule(
     "COKO-LIFE-003",
-    types=[*LB_TYPES, *TG_TYPES],
+    types=[*LOAD_BALANCERS, *TARGET_GROUPS],
     title=f"The ALB and its target group have explicit names with {HEADROOM} characters of headroom",
     severity="medium",
     anchor=f"{API}/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html (32 characters); issue 12 (auto-name was 32 of 32)",
@@ -147,7 +157,7 @@ def _principals(statement: dict[str, Any]) -> list[str]:
 
 @rule(
     "COKO-IAM-005",
-    types=["aws:iam/role:Role"],
+    types=[IAM_ROLE],
     title="A role that trusts the account root names a condition (MFA, principal ARN, tags)",
     severity="high",
     anchor="AWS IAM User Guide, roles for cross-account/IAM users (trust the account only with conditions); checkov CKV_AWS_61 (independent scan)",
@@ -167,7 +177,7 @@ def root_trust_conditioned(r: Resource) -> list[str]:
 
 @rule(
     "COKO-OS-008",
-    types=[DOMAIN],
+    types=[OPENSEARCH_DOMAIN],
     title="OpenSearch publishes audit logs",
     severity="medium",
     anchor="AWS OpenSearch Service audit logs (needs fine-grained access control); checkov CKV_AWS_317 (independent scan)",
@@ -185,7 +195,7 @@ def audit_logs(r: Resource) -> list[str]:
 
 @rule(
     "COKO-OS-009",
-    types=[DOMAIN],
+    types=[OPENSEARCH_DOMAIN],
     title="Production OpenSearch has three dedicated masters and zone awareness",
     severity="medium",
     anchor="AWS OpenSearch Service best practices (dedicated master nodes, Multi-AZ); checkov CKV_AWS_318 (independent scan)",

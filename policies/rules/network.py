@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..framework import Resource, StackView, as_list, number, rule, stack_rule, unknown
-from ._util import WORLD, other_than, truthy
+from ..framework import Resource, Spec, StackView, as_list, number, register, rule, stack_rule, unknown
+from ._util import WORLD, disabled, equals
+from .resource_types import FLOW_LOG, SECURITY_GROUP
 
 VPC = "aws:ec2/vpc:Vpc"
-FLOW_LOG = "aws:ec2/flowLog:FlowLog"
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 SUBNET = "aws:ec2/subnet:Subnet"
 PUBLIC_PORTS = {80, 443}
+
+SETTINGS = (
+    Spec("COKO-NET-004", [SUBNET], disabled("mapPublicIpOnLaunch"),
+         "Subnets do not hand out public IPs", "medium",
+         "checkov CKV_AWS_130",
+         "Set map_public_ip_on_launch=False; only NAT gateways and the ALB get public addresses."),
+    Spec("COKO-NET-005", [FLOW_LOG], equals("trafficType", "ALL"),
+         "Flow logs capture ALL traffic", "low",
+         "cdk-nag AwsSolutions-VPC7 (flow log scope)",
+         'Set traffic_type="ALL" (REJECT alone misses exfiltration).', enforcement="advisory"),
+)
+register(__name__, SETTINGS)
 
 
 def _world_open(cidrs: list[Any], from_port: Any, to_port: Any, protocol: Any) -> str | None:
@@ -87,27 +98,3 @@ def world_ingress(r: Resource) -> list[str]:
 def default_sg_closed(r: Resource) -> list[str]:
     return [f"default security group has {key} rules" for key in ("ingress", "egress") if as_list(r.get(key)) and not unknown(r.get(key))]
 
-
-@rule(
-    "COKO-NET-004",
-    types=[SUBNET],
-    title="Subnets do not hand out public IPs",
-    severity="medium",
-    anchor="checkov CKV_AWS_130",
-    remediation="Set map_public_ip_on_launch=False; only NAT gateways and the ALB get public addresses.",
-)
-def no_public_ip(r: Resource) -> list[str]:
-    return ["mapPublicIpOnLaunch is true"] if truthy(r.get("mapPublicIpOnLaunch")) else []
-
-
-@rule(
-    "COKO-NET-005",
-    types=[FLOW_LOG],
-    title="Flow logs capture ALL traffic",
-    severity="low",
-    enforcement="advisory",
-    anchor="cdk-nag AwsSolutions-VPC7 (flow log scope)",
-    remediation='Set traffic_type="ALL" (REJECT alone misses exfiltration).',
-)
-def all_traffic(r: Resource) -> list[str]:
-    return other_than(r, "trafficType", "ALL")

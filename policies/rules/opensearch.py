@@ -2,52 +2,36 @@
 
 from __future__ import annotations
 
-from ..framework import Resource, as_list, rule, unknown
-from ._util import off, truthy
+from ..framework import Resource, Spec, as_list, register, rule, unknown
+from ._util import enabled, truthy
+from .resource_types import OPENSEARCH_DOMAIN
 
-DOMAIN = "aws:opensearch/domain:Domain"
 TLS12_POLICIES = {"Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"}
 
-
-@rule(
-    "COKO-OS-001",
-    types=[DOMAIN],
-    title="OpenSearch encrypts data at rest",
-    severity="high",
-    anchor="checkov CKV_AWS_5; awsguard elasticsearch-encrypted-at-rest",
-    remediation="Set encrypt_at_rest.enabled=True with the stack's KMS key.",
+SETTINGS = (
+    Spec("COKO-OS-001", [OPENSEARCH_DOMAIN], enabled("encryptAtRest.enabled"),
+         "OpenSearch encrypts data at rest", "high",
+         "checkov CKV_AWS_5; awsguard elasticsearch-encrypted-at-rest",
+         "Set encrypt_at_rest.enabled=True with the stack's KMS key."),
+    Spec("COKO-OS-002", [OPENSEARCH_DOMAIN], enabled("nodeToNodeEncryption.enabled"),
+         "OpenSearch encrypts node-to-node traffic", "high",
+         "cdk-nag AwsSolutions-OS2; checkov CKV_AWS_6",
+         "Set node_to_node_encryption.enabled=True."),
+    Spec("COKO-OS-003", [OPENSEARCH_DOMAIN], enabled("domainEndpointOptions.enforceHttps"),
+         "OpenSearch enforces HTTPS", "high",
+         "checkov CKV_AWS_83",
+         "Set domain_endpoint_options.enforce_https=True."),
+    Spec("COKO-OS-006", [OPENSEARCH_DOMAIN], enabled("advancedSecurityOptions.enabled"),
+         "OpenSearch has fine-grained access control", "medium",
+         "checkov CKV2_AWS_52; cdk-nag AwsSolutions-OS3/OS5",
+         "Set advanced_security_options.enabled=True (internal user database off, IAM master)."),
 )
-def at_rest(r: Resource) -> list[str]:
-    return off(r, "encryptAtRest.enabled")
-
-
-@rule(
-    "COKO-OS-002",
-    types=[DOMAIN],
-    title="OpenSearch encrypts node-to-node traffic",
-    severity="high",
-    anchor="cdk-nag AwsSolutions-OS2; checkov CKV_AWS_6",
-    remediation="Set node_to_node_encryption.enabled=True.",
-)
-def node_to_node(r: Resource) -> list[str]:
-    return off(r, "nodeToNodeEncryption.enabled")
-
-
-@rule(
-    "COKO-OS-003",
-    types=[DOMAIN],
-    title="OpenSearch enforces HTTPS",
-    severity="high",
-    anchor="checkov CKV_AWS_83",
-    remediation="Set domain_endpoint_options.enforce_https=True.",
-)
-def https(r: Resource) -> list[str]:
-    return off(r, "domainEndpointOptions.enforceHttps")
+register(__name__, SETTINGS)
 
 
 @rule(
     "COKO-OS-004",
-    types=[DOMAIN],
+    types=[OPENSEARCH_DOMAIN],
     title="OpenSearch requires TLS 1.2 or later",
     severity="high",
     anchor="checkov CKV_AWS_228",
@@ -62,7 +46,7 @@ def tls_policy(r: Resource) -> list[str]:
 
 @rule(
     "COKO-OS-005",
-    types=[DOMAIN],
+    types=[OPENSEARCH_DOMAIN],
     title="OpenSearch lives inside the VPC",
     severity="critical",
     anchor="cdk-nag AwsSolutions-OS1; checkov CKV_AWS_137; awsguard elasticsearch-in-vpc-only",
@@ -76,20 +60,8 @@ def in_vpc(r: Resource) -> list[str]:
 
 
 @rule(
-    "COKO-OS-006",
-    types=[DOMAIN],
-    title="OpenSearch has fine-grained access control",
-    severity="medium",
-    anchor="checkov CKV2_AWS_52; cdk-nag AwsSolutions-OS3/OS5",
-    remediation="Set advanced_security_options.enabled=True (internal user database off, IAM master).",
-)
-def fine_grained(r: Resource) -> list[str]:
-    return off(r, "advancedSecurityOptions.enabled")
-
-
-@rule(
     "COKO-OS-007",
-    types=[DOMAIN],
+    types=[OPENSEARCH_DOMAIN],
     title="OpenSearch publishes error and slow logs",
     severity="low",
     enforcement="advisory",

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from ..framework import SECRET, Resource, as_list, number, rule, unknown
-from ._util import is_false, off, truthy
+from ..framework import SECRET, Resource, Spec, as_list, number, register, rule, unknown
+from ._util import disabled, enabled, is_false, truthy
+from .resource_types import RDS_INSTANCE
 
-INSTANCE = "aws:rds/instance:Instance"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 MIN_BACKUP_DAYS = 7
+
+SETTINGS = (
+    Spec("COKO-RDS-002", [RDS_INSTANCE], disabled("publiclyAccessible"),
+         "RDS instance is not publicly accessible", "critical",
+         "checkov CKV_AWS_17",
+         "Set publicly_accessible=False and place the instance in the data subnets."),
+    Spec("COKO-RDS-005", [RDS_INSTANCE], enabled("deletionProtection"),
+         "RDS deletion protection is on", "high",
+         "cdk-nag AwsSolutions-RDS10; checkov CKV_AWS_293",
+         "Set deletion_protection=True (coko:database.deletionProtection in the stack file)."),
+)
+register(__name__, SETTINGS)
 
 
 def _replica(r: Resource) -> bool:
@@ -16,7 +28,7 @@ def _replica(r: Resource) -> bool:
 
 @rule(
     "COKO-RDS-001",
-    types=[INSTANCE],
+    types=[RDS_INSTANCE],
     title="RDS storage is encrypted at rest",
     severity="critical",
     anchor="cdk-nag AwsSolutions-RDS2; checkov CKV_AWS_16; awsguard rds-storage-encrypted",
@@ -30,20 +42,8 @@ def storage_encrypted(r: Resource) -> list[str]:
 
 
 @rule(
-    "COKO-RDS-002",
-    types=[INSTANCE],
-    title="RDS instance is not publicly accessible",
-    severity="critical",
-    anchor="checkov CKV_AWS_17",
-    remediation="Set publicly_accessible=False and place the instance in the data subnets.",
-)
-def not_public(r: Resource) -> list[str]:
-    return ["publiclyAccessible is true"] if truthy(r.get("publiclyAccessible")) else []
-
-
-@rule(
     "COKO-RDS-003",
-    types=[INSTANCE],
+    types=[RDS_INSTANCE],
     title="The primary region's writable database is Multi-AZ",
     severity="high",
     anchor="cdk-nag AwsSolutions-RDS3; checkov CKV_AWS_157",
@@ -57,7 +57,7 @@ def multi_az(r: Resource) -> list[str]:
 
 @rule(
     "COKO-RDS-004",
-    types=[INSTANCE],
+    types=[RDS_INSTANCE],
     title=f"RDS automated backups are kept at least {MIN_BACKUP_DAYS} days",
     severity="high",
     anchor="checkov CKV_AWS_133; awsguard rds-instance-backup-enabled",
@@ -74,20 +74,8 @@ def backups(r: Resource) -> list[str]:
 
 
 @rule(
-    "COKO-RDS-005",
-    types=[INSTANCE],
-    title="RDS deletion protection is on",
-    severity="high",
-    anchor="cdk-nag AwsSolutions-RDS10; checkov CKV_AWS_293",
-    remediation="Set deletion_protection=True (coko:database.deletionProtection in the stack file).",
-)
-def deletion_protection(r: Resource) -> list[str]:
-    return off(r, "deletionProtection")
-
-
-@rule(
     "COKO-RDS-006",
-    types=[INSTANCE],
+    types=[RDS_INSTANCE],
     title="The master password is RDS-managed or a generated Pulumi secret, never a plain value",
     severity="high",
     anchor="cdk-nag AwsSolutions-SMG4; terraform-aws-modules/rds manage_master_user_password; AWS RDS docs (no cross-Region replica of a source with an RDS-managed password, design §8)",
@@ -106,7 +94,7 @@ def managed_password(r: Resource) -> list[str]:
 
 @rule(
     "COKO-RDS-007",
-    types=[INSTANCE],
+    types=[RDS_INSTANCE],
     title="PostgreSQL logs are exported to CloudWatch",
     severity="medium",
     anchor="checkov CKV_AWS_129",
@@ -121,7 +109,7 @@ def log_exports(r: Resource) -> list[str]:
 
 @rule(
     "COKO-RDS-008",
-    types=[INSTANCE],
+    types=[RDS_INSTANCE],
     title="Enhanced monitoring is on",
     severity="low",
     enforcement="advisory",

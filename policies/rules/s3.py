@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..framework import Resource, StackView, as_list, rule, stack_rule, unknown
-from ._util import companion_violations, other_than, policy_statements, truthy
+from ..framework import Resource, Spec, StackView, as_list, register, rule, stack_rule, unknown
+from ._util import companion_violations, enabled, equals, policy_statements
+from .resource_types import BUCKETS
 
-BUCKET = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 PUBLIC_ACCESS_BLOCK = ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",)
 OWNERSHIP = ("aws:s3/bucketOwnershipControls:BucketOwnershipControls",)
 ENCRYPTION = (
@@ -21,17 +21,21 @@ PAB_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restri
 PUBLIC_ACLS = {"public-read", "public-read-write", "authenticated-read"}
 UNKNOWN_LINK = "Companions are linked by name at preview (bucket ids are unknown), by physical name after up."
 
-
-@rule(
-    "COKO-S3-001",
-    types=PUBLIC_ACCESS_BLOCK,
-    title="Public access blocks turn on all four settings",
-    severity="critical",
-    anchor="cdk-nag AwsSolutions-S2; checkov CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56",
-    remediation="Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to True.",
+SETTINGS = (
+    Spec("COKO-S3-001", PUBLIC_ACCESS_BLOCK, enabled(*PAB_FLAGS),
+         "Public access blocks turn on all four settings", "critical",
+         "cdk-nag AwsSolutions-S2; checkov CKV_AWS_53, CKV_AWS_54, CKV_AWS_55, CKV_AWS_56",
+         "Set block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets to True."),
+    Spec("COKO-S3-003", VERSIONING, equals("versioningConfiguration.status", "Enabled"),
+         "Versioning, where configured, is Enabled", "medium",
+         "checkov CKV_AWS_21",
+         'Set versioning_configuration.status="Enabled" (media keeps noncurrent versions for recovery).'),
+    Spec("COKO-S3-004", OWNERSHIP, equals("rule.objectOwnership", "BucketOwnerEnforced"),
+         "Object ownership is BucketOwnerEnforced (ACLs off)", "medium",
+         "checkov CKV2_AWS_65",
+         'Set rule.object_ownership="BucketOwnerEnforced".'),
 )
-def public_access_block(r: Resource) -> list[str]:
-    return [f"{flag} is {r.get(flag)!r}" for flag in PAB_FLAGS if not unknown(r.get(flag)) and not truthy(r.get(flag))]
+register(__name__, SETTINGS)
 
 
 @rule(
@@ -50,30 +54,6 @@ def sse_kms(r: Resource) -> list[str]:
     if not algorithms:
         return ["no applyServerSideEncryptionByDefault rule"]
     return [f"sseAlgorithm is {a!r}, not aws:kms" for a in algorithms if not unknown(a) and a not in ("aws:kms", "aws:kms:dsse")]
-
-
-@rule(
-    "COKO-S3-003",
-    types=VERSIONING,
-    title="Versioning, where configured, is Enabled",
-    severity="medium",
-    anchor="checkov CKV_AWS_21",
-    remediation='Set versioning_configuration.status="Enabled" (media keeps noncurrent versions for recovery).',
-)
-def versioning(r: Resource) -> list[str]:
-    return other_than(r, "versioningConfiguration.status", "Enabled")
-
-
-@rule(
-    "COKO-S3-004",
-    types=OWNERSHIP,
-    title="Object ownership is BucketOwnerEnforced (ACLs off)",
-    severity="medium",
-    anchor="checkov CKV2_AWS_65",
-    remediation='Set rule.object_ownership="BucketOwnerEnforced".',
-)
-def ownership(r: Resource) -> list[str]:
-    return other_than(r, "rule.objectOwnership", "BucketOwnerEnforced")
 
 
 @rule(
@@ -98,7 +78,7 @@ def tls_only(r: Resource) -> list[str]:
 
 @rule(
     "COKO-S3-006",
-    types=BUCKET + ACL,
+    types=BUCKETS + ACL,
     title="No public canned ACL",
     severity="critical",
     anchor="checkov CKV_AWS_20, CKV_AWS_57",
@@ -119,7 +99,7 @@ COMPANIONS = (
 
 def _companion_rule(companions: tuple[str, ...], what: str) -> Callable[[StackView], list[tuple[str, str]]]:
     def check(stack: StackView) -> list[tuple[str, str]]:
-        return companion_violations(stack, BUCKET, companions, "bucket", what)
+        return companion_violations(stack, BUCKETS, companions, "bucket", what)
 
     return check
 

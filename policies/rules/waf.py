@@ -6,9 +6,8 @@ from typing import Any
 
 from ..framework import Resource, StackView, as_list, rule, stack_rule, unknown
 from ._util import companion_violations
+from .resource_types import WEB_ACL, WEB_ACL_LOGGING
 
-WEB_ACL = "aws:wafv2/webAcl:WebAcl"
-LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 REQUIRED_GROUPS = {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"}
 
 
@@ -56,4 +55,4 @@ def rate_limit(r: Resource) -> list[str]:
     unknowns="The ACL ARN is unknown at preview: the logging configuration is matched by name (named after its ACL, same parent).",
 )
 def logging(stack: StackView) -> list[tuple[str, str]]:
-    return companion_violations(stack, (WEB_ACL,), (LOGGING,), "resourceArn", "WebAclLoggingConfiguration")
+    return companion_violations(stack, (WEB_ACL,), (WEB_ACL_LOGGING,), "resourceArn", "WebAclLoggingConfiguration")
