@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..framework import SECRET, UNKNOWN, Resource, ResourceCheck, StackView, as_list, unknown
@@ -39,6 +40,11 @@ def policy_statements(r: Resource, key: str) -> list[dict[str, Any]] | None:
     return None if unknown(document) else statements(document)
 
 
+def known(value: Any) -> bool:
+    """Present and not unknown at preview: a value a rule can judge."""
+    return value is not None and not unknown(value)
+
+
 def truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
@@ -48,7 +54,7 @@ def is_false(value: Any) -> bool:
     return not unknown(value) and not truthy(value)
 
 
-__all__ = ["EDGE_REGION", "SECRET", "UNKNOWN", "WORLD", "as_list", "is_false", "parse_json", "policy_statements", "statements", "truthy", "unknown"]
+__all__ = ["EDGE_REGION", "SECRET", "UNKNOWN", "WORLD", "as_list", "is_false", "known", "parse_json", "policy_statements", "statements", "truthy", "unknown"]
 
 
 def owner(companion: Resource, targets: list[Resource], key: str) -> Resource | None:
@@ -100,10 +106,13 @@ def other_than(r: Resource, key: str, wanted: Any) -> list[str]:
 # its metadata plus one of these; the messages name the input as the engine spells it.
 
 
-def enabled(*keys: str) -> ResourceCheck:
-    """None of these settings is explicitly off (unset or unknown passes: the default is on)."""
+def enabled(*keys: str, when: Callable[[Resource], bool] | None = None) -> ResourceCheck:
+    """None of these settings is explicitly off (unset or unknown passes: the default is on);
+    with ``when``, only resources it accepts are judged."""
 
     def check(r: Resource) -> list[str]:
+        if when is not None and not when(r):
+            return []
         return [problem for key in keys for problem in off(r, key)]
 
     return check

@@ -3,37 +3,27 @@
 from __future__ import annotations
 
 from ..framework import Resource, Spec, as_list, register, rule, unknown
-from ._util import enabled, is_false, off, truthy
+from ._util import enabled, is_false, truthy
 from .resource_types import LISTENERS, LOAD_BALANCERS, TARGET_GROUPS
 
 # ELB security policies that refuse TLS 1.0/1.1.
 TLS12_POLICIES_PREFIX = ("ELBSecurityPolicy-TLS13-", "ELBSecurityPolicy-TLS-1-2-", "ELBSecurityPolicy-FS-1-2-")
 
+def _application(r: Resource) -> bool:
+    return r.get("loadBalancerType") in (None, "application")
+
+
 SETTINGS = (
+    Spec("COKO-ALB-001", LOAD_BALANCERS, enabled("dropInvalidHeaderFields", when=_application),
+         "The ALB drops invalid HTTP header fields", "medium",
+         "checkov CKV_AWS_131; terraform-aws-modules/alb secure default",
+         "Set drop_invalid_header_fields=True (request smuggling defence)."),
     Spec("COKO-ALB-003", LOAD_BALANCERS, enabled("enableDeletionProtection"),
          "ALB deletion protection is on", "medium",
          "checkov CKV_AWS_150",
          "Set enable_deletion_protection=True."),
 )
 register(__name__, SETTINGS)
-
-
-def _application(r: Resource) -> bool:
-    return r.get("loadBalancerType") in (None, "application")
-
-
-@rule(
-    "COKO-ALB-001",
-    types=LOAD_BALANCERS,
-    title="The ALB drops invalid HTTP header fields",
-    severity="medium",
-    anchor="checkov CKV_AWS_131; terraform-aws-modules/alb secure default",
-    remediation="Set drop_invalid_header_fields=True (request smuggling defence).",
-)
-def drop_invalid_headers(r: Resource) -> list[str]:
-    if not _application(r):
-        return []
-    return off(r, "dropInvalidHeaderFields")
 
 
 @rule(

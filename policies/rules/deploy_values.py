@@ -11,6 +11,7 @@ from typing import Any
 
 from ..aws_models import Constraint, doc_number, doc_values, fargate_sizes, member, shape_doc
 from ..framework import Resource, Severity, Spec, as_list, number, register, rule, unknown
+from ._util import known
 from .deploy_names import API
 from .resource_types import (
     CERTIFICATE,
@@ -28,10 +29,6 @@ from .resource_types import (
     TARGET_GROUPS,
     TASK_DEFINITION,
 )
-
-
-def known(value: Any) -> bool:
-    return value is not None and not unknown(value)
 
 
 def enum_problems(r: Resource, checks: dict[str, Constraint]) -> list[str]:

@@ -7,18 +7,13 @@ instead of half-way through `pulumi up`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..digitalocean_catalog import APP_INSTANCE_SIZES, APP_PLATFORM_REGIONS, ENGINES, MIN_POSTGRES_MAJOR, REGISTRY_REGIONS, REGISTRY_TIERS
-from ..framework import Resource, as_list, number, rule, unknown
+from ..framework import Resource, as_list, number, rule
+from ._util import known
 from .digitalocean import APP, CLUSTER
 
 REGISTRY = "digitalocean:index/containerRegistry:ContainerRegistry"
 ANCHOR = "DigitalOcean API reference: GET /v2/databases/options, app spec, GET /v2/apps/regions, GET /v2/registry/options"
-
-
-def _known(value: Any) -> bool:
-    return value is not None and not unknown(value)
 
 
 @rule(
@@ -34,11 +29,11 @@ def regions(r: Resource) -> list[str]:
         region = r.get("spec.region")
         return (
             [f"App Platform has no region {region!r} (one of {', '.join(APP_PLATFORM_REGIONS)})"]
-            if _known(region) and region not in APP_PLATFORM_REGIONS
+            if known(region) and region not in APP_PLATFORM_REGIONS
             else []
         )
     region = r.get("region")
-    if not _known(region):
+    if not known(region):
         return []
     if r.type == REGISTRY:
         return [] if region in REGISTRY_REGIONS else [f"Container Registry is not offered in {region} ({', '.join(REGISTRY_REGIONS)})"]
@@ -59,7 +54,7 @@ def regions(r: Resource) -> list[str]:
 def sizes(r: Resource) -> list[str]:
     if r.type == REGISTRY:
         tier = r.get("subscriptionTierSlug")
-        return [f"registry tier {tier!r} does not exist"] if _known(tier) and tier not in REGISTRY_TIERS else []
+        return [f"registry tier {tier!r} does not exist"] if known(tier) and tier not in REGISTRY_TIERS else []
     if r.type == APP:
         spec = r.get("spec")
         if not isinstance(spec, dict):
@@ -68,11 +63,11 @@ def sizes(r: Resource) -> list[str]:
         return [
             f"{c.get('name')}: {c.get('instanceSizeSlug')!r} is not an App Platform size"
             for c in components
-            if _known(c.get("instanceSizeSlug")) and c.get("instanceSizeSlug") not in APP_INSTANCE_SIZES
+            if known(c.get("instanceSizeSlug")) and c.get("instanceSizeSlug") not in APP_INSTANCE_SIZES
         ]
     engine = ENGINES.get(str(r.get("engine")))
     size, nodes = r.get("size"), number(r.get("nodeCount"))
-    if engine is None or not _known(size) or nodes is None:
+    if engine is None or not known(size) or nodes is None:
         return []
     allowed = engine.sizes.get(int(nodes))
     if allowed is None:
@@ -91,7 +86,7 @@ def sizes(r: Resource) -> list[str]:
 def versions(r: Resource) -> list[str]:
     engine = ENGINES.get(str(r.get("engine")))
     version = r.get("version")
-    if engine is None or not _known(version):
+    if engine is None or not known(version):
         return []
     if str(version) not in engine.versions:
         return [f"{engine.slug} {version} is not offered ({', '.join(engine.versions)})"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..framework import Resource, Spec, register, rule, unknown
-from ._util import enabled, is_false
+from ._util import enabled, off
 from .resource_types import REPLICATION_GROUP
 
 SETTINGS = (
@@ -28,9 +28,7 @@ register(__name__, SETTINGS)
     remediation='Set transit_encryption_enabled=True and transit_encryption_mode="required".',
 )
 def in_transit(r: Resource) -> list[str]:
-    problems = []
-    if is_false(r.get("transitEncryptionEnabled")):
-        problems.append(f"transitEncryptionEnabled is {r.get('transitEncryptionEnabled')!r}")
+    problems = off(r, "transitEncryptionEnabled")
     if r.get("transitEncryptionMode") == "preferred":
         problems.append("transitEncryptionMode is preferred (plaintext still accepted)")
     return problems
