@@ -38,11 +38,10 @@ from pulumi.runtime.sync_await import _sync_await
 
 from coko_cli.offline import fastimport, mocks
 from coko_contract.names import PROJECT
+from coko_contract.plan import SECRET, UNKNOWN
 from stacks.config_source import AnyStackConfig, ConfigError, load_stack_file, project_root, read_stack_file
 
 Mode = Literal["preview", "up"]
-SECRET = "[secret]"
-UNKNOWN = "[unknown]"
 ORGANIZATION = "organization"
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
 _SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"

@@ -14,9 +14,8 @@ import re
 from typing import Any
 
 from coko_cli.offline.tfschema import Schema, attribute, schema, terraform_type, to_terraform
+from coko_contract.plan import SECRET, UNKNOWN
 
-UNKNOWN = "[unknown]"
-SECRET = "[secret]"
 FORMAT_VERSION = "1.2"
 # The Terraform version the document imitates (what scanners check against), not one we run.
 TERRAFORM_VERSION = "1.9.8"
