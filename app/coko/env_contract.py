@@ -62,7 +62,19 @@ CONTRACT: tuple[EnvVar, ...] = (
     ),
     _plain(
         "AWS_S3_MEDIA_DOMAIN",
-        "Domain serving media files when it differs from AWS_S3_CUSTOM_DOMAIN (DigitalOcean: the media bucket's CDN endpoint).",
+        "Domain serving media files when it differs from AWS_S3_CUSTOM_DOMAIN; not with MEDIA_PRESIGNED_URL_SECONDS.",
+        required=False,
+    ),
+    _plain(
+        "STATIC_OBJECT_ACL",
+        '"public-read" where the CDN serves only public objects (DigitalOcean Spaces CDN): collectstatic uploads with that object ACL; '
+        'unset or "private": no ACL sent (AWS: CloudFront reads the private objects through origin access control).',
+        required=False,
+    ),
+    _plain(
+        "MEDIA_PRESIGNED_URL_SECONDS",
+        "Lifetime (1-604800 s) of presigned media links on the bucket's own endpoint, for private media without a CDN that can read them "
+        "(DigitalOcean); unset: unsigned links on the media domain (AWS: CloudFront).",
         required=False,
     ),
     _plain(

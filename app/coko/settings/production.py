@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import ssl
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -94,7 +95,8 @@ if REDIS_URL.startswith("rediss://"):
 AWS_S3_REGION_NAME = os.environ["AWS_S3_REGION_NAME"]
 AWS_S3_CUSTOM_DOMAIN = os.environ["AWS_S3_CUSTOM_DOMAIN"]
 AWS_S3_STATIC_DOMAIN = os.environ.get("AWS_S3_STATIC_DOMAIN", "").strip() or AWS_S3_CUSTOM_DOMAIN
-AWS_S3_MEDIA_DOMAIN = os.environ.get("AWS_S3_MEDIA_DOMAIN", "").strip() or AWS_S3_CUSTOM_DOMAIN
+_media_domain = os.environ.get("AWS_S3_MEDIA_DOMAIN", "").strip()
+AWS_S3_MEDIA_DOMAIN = _media_domain or AWS_S3_CUSTOM_DOMAIN
 AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_DEFAULT_ACL = None
 AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "max-age=86400"}
@@ -106,25 +108,60 @@ if bool(_key_id) != bool(_key_secret):
     raise ImproperlyConfigured("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY come together: set both (a Spaces key) or neither (the task role)")
 if _key_id:
     AWS_S3_ACCESS_KEY_ID, AWS_S3_SECRET_ACCESS_KEY = _key_id, _key_secret
+
+# Who may read the objects. AWS: every object stays private and CloudFront reads them through its
+# origin access control, so the links are plain CloudFront URLs (both variables unset). DigitalOcean:
+# the Spaces CDN has no such access; files are private by default and an object is readable without
+# a signature only when its ACL is public-read; a private one is reached through a presigned URL
+# (https://docs.digitalocean.com/products/spaces/how-to/set-file-permissions/). So there:
+# - static files (collectstatic output, public by nature) are uploaded public-read and served by the
+#   CDN (STATIC_OBJECT_ACL=public-read); the bucket itself stays private (no listing);
+# - media (user uploads) stay private and every link is presigned on the bucket's own endpoint
+#   (MEDIA_PRESIGNED_URL_SECONDS), not the CDN: the CDN does not cache presigned requests, so it
+#   would add a second transfer charge for nothing
+#   (https://docs.digitalocean.com/products/spaces/how-to/manage-cdn-cache/).
+STATIC_OBJECT_ACLS = ("private", "public-read")
+STATIC_OBJECT_ACL = os.environ.get("STATIC_OBJECT_ACL", "").strip() or "private"
+if STATIC_OBJECT_ACL not in STATIC_OBJECT_ACLS:
+    raise ImproperlyConfigured(f'STATIC_OBJECT_ACL must be "private" or "public-read", got {STATIC_OBJECT_ACL!r}')
+# SigV4 presigned URLs live at most 7 days (https://docs.aws.amazon.com/cli/latest/reference/s3/presign.html).
+PRESIGNED_URL_MAX_SECONDS = 604_800
+_presign = os.environ.get("MEDIA_PRESIGNED_URL_SECONDS", "").strip()
+MEDIA_PRESIGNED_URL_SECONDS = 0  # unset: unsigned links on the media domain
+if _presign:
+    if not _presign.isdigit() or not 0 < int(_presign) <= PRESIGNED_URL_MAX_SECONDS:
+        raise ImproperlyConfigured(f"MEDIA_PRESIGNED_URL_SECONDS must be a number of seconds in [1, {PRESIGNED_URL_MAX_SECONDS}], got {_presign!r}")
+    MEDIA_PRESIGNED_URL_SECONDS = int(_presign)
+if MEDIA_PRESIGNED_URL_SECONDS and _media_domain:
+    raise ImproperlyConfigured("MEDIA_PRESIGNED_URL_SECONDS and AWS_S3_MEDIA_DOMAIN exclude each other: presigned media links go to the bucket's own endpoint")
+
+_media_bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
+_media: dict[str, object] = {"bucket_name": _media_bucket, "location": "media"}
+if MEDIA_PRESIGNED_URL_SECONDS:
+    # Virtual-hosted URLs, each bucket on its own host (https://<bucket>.<datacenter>.digitaloceanspaces.com/media/...),
+    # the form Spaces documents for presigned links (https://docs.digitalocean.com/products/spaces/how-to/enable-cdn/);
+    # boto3 signs them with the key above.
+    _origin = urlsplit(_endpoint or f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com")
+    _media |= {"custom_domain": None, "querystring_auth": True, "querystring_expire": MEDIA_PRESIGNED_URL_SECONDS, "addressing_style": "virtual"}
+    MEDIA_URL = f"{_origin.scheme}://{_media_bucket}.{_origin.netloc}/media/"  # unsigned, it answers 403: link with storage.url()
+else:
+    _media["custom_domain"] = AWS_S3_MEDIA_DOMAIN
+    MEDIA_URL = f"https://{AWS_S3_MEDIA_DOMAIN}/media/"
+_static: dict[str, object] = {
+    "bucket_name": os.environ["AWS_STATIC_BUCKET_NAME"],
+    "location": "static",
+    "custom_domain": AWS_S3_STATIC_DOMAIN,
+    "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+}
+if STATIC_OBJECT_ACL != "private":
+    _static["default_acl"] = STATIC_OBJECT_ACL  # sent as x-amz-acl on every collectstatic upload
 STORAGES = {
-    "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"], "location": "media", "custom_domain": AWS_S3_MEDIA_DOMAIN},
-    },
+    "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _media},
     # Content-hashed names (admin/css/base.<hash>.css) and a manifest: each release serves its own
     # files, so they are cached for a year, immutable (CloudFront /static/* honours it up to its max TTL).
-    "staticfiles": {
-        "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STATIC_BUCKET_NAME"],
-            "location": "static",
-            "custom_domain": AWS_S3_STATIC_DOMAIN,
-            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-        },
-    },
+    "staticfiles": {"BACKEND": "storages.backends.s3.S3ManifestStaticStorage", "OPTIONS": _static},
 }
 STATIC_URL = f"https://{AWS_S3_STATIC_DOMAIN}/static/"
-MEDIA_URL = f"https://{AWS_S3_MEDIA_DOMAIN}/media/"
 
 # --- Email: SES through the task role (AWS), or SMTP with a user and password ---
 # Off AWS there is no role to sign SES API calls: EMAIL_BACKEND=smtp sends through any SMTP
