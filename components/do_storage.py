@@ -1,8 +1,15 @@
 """Spaces buckets for static and media files behind the Spaces CDN, and the app's Spaces key.
 
-Buckets are private (no anonymous listing); the CDN serves the objects the app uploads with a
-public-read ACL (static files) and media through presigned URLs. The key is limited to the
-two buckets (Spaces per-bucket access keys).
+Buckets are private (no anonymous listing). Objects are private by default and the CDN reads the
+bucket anonymously, so it serves only objects whose ACL is public-read
+(https://docs.digitalocean.com/products/spaces/how-to/set-file-permissions/): the app uploads its
+static files public-read (STATIC_OBJECT_ACL) and links them on the static CDN endpoint; media stay
+private and the app links them with presigned URLs on the media bucket's own endpoint, which the
+CDN would not cache anyway (https://docs.digitalocean.com/products/spaces/how-to/manage-cdn-cache/).
+The media bucket's CDN endpoint is therefore not linked by the app. Object ACLs rather than a
+public-read bucket policy on the static bucket: a bucket policy cannot be set on a bucket that a
+limited-access key reaches (https://docs.digitalocean.com/products/spaces/how-to/configure-bucket-policies/).
+The key is limited to the two buckets (Spaces per-bucket access keys).
 https://docs.digitalocean.com/products/spaces/how-to/enable-cdn/
 https://docs.digitalocean.com/products/spaces/how-to/manage-access/
 """
@@ -16,6 +23,8 @@ import pulumi
 import pulumi_digitalocean as do
 
 BUCKETS = ("static", "media")
+#: The object ACL the app uploads its static files with (the CDN serves public-read objects only).
+STATIC_OBJECT_ACL = "public-read"
 
 
 @dataclass(frozen=True)
@@ -97,8 +106,8 @@ class SpacesStorage(pulumi.ComponentResource):
         )
         self.bucket_names = {kind: b.name for kind, b in buckets.items()}
         self.bucket_urns = [b.bucket_urn for b in buckets.values()]
-        # The domain each bucket's files are served from: one CDN endpoint per bucket (the static
-        # bucket's is the custom domain when one is given).
+        # One CDN endpoint per bucket (the static bucket's is the custom domain when one is given);
+        # the app links static files on the static one and media with presigned origin URLs.
         self.cdn_endpoints = {kind: cdn.endpoint for kind, cdn in cdns.items()}
         if args.cdn_custom_domain:
             self.cdn_endpoints["static"] = pulumi.Output.from_input(args.cdn_custom_domain)

@@ -22,7 +22,7 @@ from components.do_app import AlertThresholds, AppArgs, AppPlatformApp, Componen
 from components.do_data import ClusterArgs, ManagedCluster, PostgresArgs, PostgresCluster
 from components.do_monitoring import DatabaseAlerts, DbAlertArgs
 from components.do_registry import DoAppImage, DoImageArgs
-from components.do_storage import SpacesArgs, SpacesStorage
+from components.do_storage import STATIC_OBJECT_ACL, SpacesArgs, SpacesStorage
 from components.registry import git_image_tag
 from stacks.compute import SES_REGION, sender_address
 from stacks.do_config import SMTP_SECRETS, DoStackConfig
@@ -120,11 +120,14 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
         "AWS_STORAGE_BUCKET_NAME": storage.bucket_names["media"],
         "AWS_STATIC_BUCKET_NAME": storage.bucket_names["static"],
         "AWS_S3_REGION_NAME": cfg.region,
-        # Each bucket has its own CDN endpoint (the custom domain fronts the static one); the
-        # contract's single domain is the static one, the app takes media's from its own variable.
+        # The Spaces CDN serves only public-read objects: static files are uploaded public-read and
+        # linked on the static CDN endpoint (the custom domain when given); media stay private and
+        # are linked with presigned URLs on the media bucket's own endpoint, not a CDN domain
+        # (docs/digitalocean.md "Who reads the files"; the app: coko/settings/production.py).
         "AWS_S3_CUSTOM_DOMAIN": storage.cdn_endpoints["static"],
         "AWS_S3_STATIC_DOMAIN": storage.cdn_endpoints["static"],
-        "AWS_S3_MEDIA_DOMAIN": storage.cdn_endpoints["media"],
+        "STATIC_OBJECT_ACL": STATIC_OBJECT_ACL,
+        "MEDIA_PRESIGNED_URL_SECONDS": str(cfg.media.presigned_url_seconds),
         "AWS_S3_ENDPOINT_URL": storage.endpoint,  # Spaces speaks S3; no task role: a key below
         # verify-full against the cluster's own CA, not the RDS bundle in the image.
         "POSTGRES_CA_CERT": postgres.ca_certificate,
@@ -192,7 +195,6 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
         "liveUrl": app.live_url,
         "imageDigest": image.digest,
         "cdnEndpoint": storage.cdn_endpoints["static"],
-        "mediaCdnEndpoint": storage.cdn_endpoints["media"],
         "bucketNames": storage.bucket_names,
         "databaseClusterId": postgres.id,
     }

@@ -176,6 +176,13 @@ class DoCdnConfig(_Settings):
     custom_domain: DnsName | None = Field(None, description="e.g. static.staging.coko.africa; a Let's Encrypt certificate needs the zone on DigitalOcean DNS")
 
 
+class DoMediaConfig(_Settings):
+    """Media (user uploads) stay private on Spaces: the app links them with presigned URLs on the bucket's endpoint."""
+
+    # SigV4 presigned URLs live at most 7 days (https://docs.aws.amazon.com/cli/latest/reference/s3/presign.html).
+    presigned_url_seconds: int = Field(3600, ge=60, le=604_800, description="lifetime of a media link (MEDIA_PRESIGNED_URL_SECONDS)")
+
+
 class DoEmailConfig(_Settings):
     """Outgoing mail over SMTP (the login is the smtpUsername/smtpPassword secrets)."""
 
@@ -222,6 +229,7 @@ class DoStackConfig(_Settings):
     services: DoServicesConfig = DoServicesConfig()
     image: ImageConfig = ImageConfig()
     cdn: DoCdnConfig = DoCdnConfig()
+    media: DoMediaConfig = DoMediaConfig()
     email: DoEmailConfig = DoEmailConfig()
     registry: DoRegistryConfig = DoRegistryConfig()
     monitoring: MonitoringConfig = MonitoringConfig()

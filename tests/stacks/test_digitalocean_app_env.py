@@ -1,8 +1,9 @@
 """What the staging app is given so it works on DigitalOcean, and what the AWS tasks are not given.
 
-The database CA, one CDN domain per bucket, the Spaces key and endpoint, and SMTP mail reach the
-App Platform spec through the app's env contract; the ECS task definitions keep the task role,
-SES's API and the RDS bundle (none of these variables).
+The database CA, the static CDN domain with public-read static uploads, presigned media links, the
+Spaces key and endpoint, and SMTP mail reach the App Platform spec through the app's env contract;
+the ECS task definitions keep the task role, CloudFront's unsigned links, SES's API and the RDS
+bundle (none of these variables).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ OFF_AWS = {
     "POSTGRES_CA_CERT",
     "AWS_S3_STATIC_DOMAIN",
     "AWS_S3_MEDIA_DOMAIN",
+    "STATIC_OBJECT_ACL",
+    "MEDIA_PRESIGNED_URL_SECONDS",
     "AWS_S3_ENDPOINT_URL",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
@@ -57,6 +60,7 @@ def staging_with_cdn_domain(tmp_path_factory: pytest.TempPathFactory) -> StackPr
     data = yaml.safe_load((PROJECT_ROOT / "Pulumi.staging.yaml").read_text())
     data["config"]["coko:cdn"] = {"customDomain": CUSTOM_CDN}
     data["config"]["coko:email"] = {"host": "smtp.sendgrid.net", "port": 2525}
+    data["config"]["coko:media"] = {"presignedUrlSeconds": 900}
     (root / "Pulumi.staging.yaml").write_text(yaml.safe_dump(data))
     (preview,) = run_stacks(["staging"], "up", root)
     return preview
@@ -73,7 +77,7 @@ def test_every_component_verifies_postgres_against_the_clusters_own_ca(staging: 
         assert ca["type"] == "GENERAL", "the CA is public: visible in the spec, like DigitalOcean's own 'public certificate'"
 
 
-def test_static_and_media_are_served_from_each_buckets_cdn_endpoint(staging: StackPreview) -> None:
+def test_static_files_go_public_read_behind_the_cdn_and_media_links_are_presigned(staging: StackPreview) -> None:
     envs = {e["key"]: e["value"] for e in spec(staging)["envs"]}
     buckets = {b.outputs["id"]: b for b in of(staging, "spacesBucket:SpacesBucket")}
     endpoint = {
@@ -83,14 +87,30 @@ def test_static_and_media_are_served_from_each_buckets_cdn_endpoint(staging: Sta
         if cdn.inputs["origin"] == b.outputs["bucketDomainName"]
     }
     assert envs["AWS_S3_STATIC_DOMAIN"] == envs["AWS_S3_CUSTOM_DOMAIN"] == endpoint["static"] == "coko-staging-static.fra1.cdn.digitaloceanspaces.com"
-    assert envs["AWS_S3_MEDIA_DOMAIN"] == endpoint["media"] == "coko-staging-media.fra1.cdn.digitaloceanspaces.com"
-    assert staging.outputs["mediaCdnEndpoint"] == endpoint["media"]
+    # The Spaces CDN serves public-read objects only: the static files are uploaded so, the buckets stay private.
+    assert envs["STATIC_OBJECT_ACL"] == "public-read"
+    assert {b.inputs["acl"] for b in buckets.values()} == {"private"}
+    # Media stay private: presigned links on the bucket's own endpoint (1 h by default), no CDN domain.
+    assert envs["MEDIA_PRESIGNED_URL_SECONDS"] == "3600"
+    assert "AWS_S3_MEDIA_DOMAIN" not in envs, "the app refuses a media domain with presigned links"
+    assert (envs["AWS_STORAGE_BUCKET_NAME"], envs["AWS_S3_ENDPOINT_URL"]) == ("coko-staging-media", "https://fra1.digitaloceanspaces.com")
+    assert "mediaCdnEndpoint" not in staging.outputs
 
 
-def test_a_cdn_custom_domain_fronts_the_static_files_and_media_keep_their_endpoint(staging_with_cdn_domain: StackPreview) -> None:
+def test_a_cdn_custom_domain_fronts_the_static_files_and_the_media_link_lifetime_is_configurable(staging_with_cdn_domain: StackPreview) -> None:
     envs = {e["key"]: e["value"] for e in spec(staging_with_cdn_domain)["envs"]}
     assert envs["AWS_S3_STATIC_DOMAIN"] == envs["AWS_S3_CUSTOM_DOMAIN"] == CUSTOM_CDN
-    assert envs["AWS_S3_MEDIA_DOMAIN"] == "coko-staging-media.fra1.cdn.digitaloceanspaces.com"
+    assert (envs["STATIC_OBJECT_ACL"], envs["MEDIA_PRESIGNED_URL_SECONDS"]) == ("public-read", "900")
+    assert "AWS_S3_MEDIA_DOMAIN" not in envs
+
+
+@pytest.mark.parametrize(("seconds", "bound"), [(59, "greater than or equal to 60"), (604_801, "less than or equal to 604800")])
+def test_a_media_link_lifetime_outside_what_sigv4_allows_is_refused(seconds: int, bound: str) -> None:
+    raw, secrets = read_stack_file("staging")
+    raw["coko:media"] = {"presignedUrlSeconds": seconds}
+    with pytest.raises(ConfigError) as caught:
+        parse_config("staging", raw, secrets, "Pulumi.staging.yaml")
+    assert caught.value.problems == [f"Pulumi.staging.yaml: coko:media.presignedUrlSeconds: Input should be {bound}"]
 
 
 def test_spaces_are_reached_with_the_bucket_scoped_key_typed_secret(staging: StackPreview) -> None:
