@@ -118,7 +118,7 @@ class Violation:
 
 ResourceCheck = Callable[[Resource], list[str]]
 SKIPS_UNKNOWNS = "Values unknown at preview are skipped (no violation), as CrossGuard does."
-StackCheck = Callable[[StackView], list[tuple[str, str]]]
+StackCheck = Callable[[StackView], Iterable[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -172,31 +172,42 @@ CheckFn = TypeVar("CheckFn", ResourceCheck, StackCheck)
 
 def rule(
     id: str,
-    *,
     types: Iterable[str],
-    title: str,
+    *,
     severity: Severity,
     anchor: str,
     remediation: str,
+    title: str | None = None,
     enforcement: Enforcement = "mandatory",
     unknowns: str | None = None,
     stack: bool = False,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a per-resource rule (the function returns one message per problem, empty = pass),
-    or with ``stack=True`` a stack rule (the function returns (urn, message) pairs)."""
+    or with ``stack=True`` a stack rule (the function yields (urn, message) pairs).
+
+    The title is the first line of the function's docstring (what the rule checks, beside the
+    code that checks it); ``title=`` only where the title is computed (from a constant)."""
 
     def decorate(fn: CheckFn) -> CheckFn:
         check = {"stack_check": fn} if stack else {"check": fn}
-        found = Rule(id, title, severity, enforcement, anchor, remediation, tuple(types), unknowns=unknowns or SKIPS_UNKNOWNS, module=fn.__module__, **check)  # type: ignore[arg-type]
+        heading = _title(id, fn, title)
+        found = Rule(id, heading, severity, enforcement, anchor, remediation, tuple(types), unknowns=unknowns or SKIPS_UNKNOWNS, module=fn.__module__, **check)  # type: ignore[arg-type]
         _register(found)
         return fn
 
     return decorate
 
 
+def _title(id: str, fn: Callable[..., Any], title: str | None) -> str:
+    doc = (fn.__doc__ or "").strip()
+    if bool(doc) == bool(title):
+        raise ValueError(f"{id}: give the title once, as the docstring's first line or as title=")
+    return title or doc.splitlines()[0]
+
+
 def stack_rule(id: str, **meta: Any) -> Callable[[StackCheck], StackCheck]:
     """Register a stack rule: same metadata as ``rule`` without ``types``."""
-    return rule(id, types=(), stack=True, **meta)
+    return rule(id, (), stack=True, **meta)
 
 
 @dataclass(frozen=True)

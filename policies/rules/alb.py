@@ -26,30 +26,22 @@ SETTINGS = (
 register(__name__, SETTINGS)
 
 
-@rule(
-    "COKO-ALB-002",
-    types=LOAD_BALANCERS,
-    title="ALB access logs are on",
-    severity="medium",
-    anchor="cdk-nag AwsSolutions-ELB2; checkov CKV_AWS_91; awsguard elb-logging-enabled",
-    remediation="Set access_logs={bucket: <log bucket>, enabled: True}.",
-)
+@rule("COKO-ALB-002", LOAD_BALANCERS, severity="medium",
+      anchor="cdk-nag AwsSolutions-ELB2; checkov CKV_AWS_91; awsguard elb-logging-enabled",
+      remediation="Set access_logs={bucket: <log bucket>, enabled: True}.")
 def access_logs(r: Resource) -> list[str]:
+    """ALB access logs are on"""
     enabled = r.get("accessLogs.enabled")
     if unknown(enabled) or (truthy(enabled) and r.get("accessLogs.bucket")):
         return []
     return ["accessLogs are not enabled"]
 
 
-@rule(
-    "COKO-ALB-004",
-    types=LISTENERS,
-    title="Plain-HTTP listeners only redirect to HTTPS",
-    severity="high",
-    anchor="checkov CKV_AWS_2, CKV2_AWS_20",
-    remediation='Give the port-80 listener one default action {type: "redirect", redirect: {protocol: "HTTPS", port: "443", statusCode: "HTTP_301"}}.',
-)
+@rule("COKO-ALB-004", LISTENERS, severity="high",
+      anchor="checkov CKV_AWS_2, CKV2_AWS_20",
+      remediation='Give the port-80 listener one default action {type: "redirect", redirect: {protocol: "HTTPS", port: "443", statusCode: "HTTP_301"}}.')
 def http_redirects(r: Resource) -> list[str]:
+    """Plain-HTTP listeners only redirect to HTTPS"""
     protocol = r.get("protocol")
     if unknown(protocol) or str(protocol or "HTTP").upper() != "HTTP":
         return []
@@ -68,15 +60,11 @@ def http_redirects(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-ALB-005",
-    types=LISTENERS,
-    title="HTTPS listeners use a TLS 1.2+ security policy and a certificate",
-    severity="high",
-    anchor="checkov CKV_AWS_103",
-    remediation='Set ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06" and certificate_arn.',
-)
+@rule("COKO-ALB-005", LISTENERS, severity="high",
+      anchor="checkov CKV_AWS_103",
+      remediation='Set ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06" and certificate_arn.')
 def tls_policy(r: Resource) -> list[str]:
+    """HTTPS listeners use a TLS 1.2+ security policy and a certificate"""
     if str(r.get("protocol") or "").upper() != "HTTPS":
         return []
     policy = r.get("sslPolicy")
@@ -88,15 +76,11 @@ def tls_policy(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-ALB-006",
-    types=TARGET_GROUPS,
-    title="Target groups health-check the app's liveness path",
-    severity="medium",
-    anchor="checkov CKV_AWS_261",
-    remediation='Set health_check={enabled: True, path: "/health/", matcher: "200"}.',
-)
+@rule("COKO-ALB-006", TARGET_GROUPS, severity="medium",
+      anchor="checkov CKV_AWS_261",
+      remediation='Set health_check={enabled: True, path: "/health/", matcher: "200"}.')
 def health_check(r: Resource) -> list[str]:
+    """Target groups health-check the app's liveness path"""
     if r.get("targetType") == "lambda":
         return []
     enabled, path = r.get("healthCheck.enabled"), r.get("healthCheck.path")

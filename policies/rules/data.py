@@ -30,16 +30,12 @@ SETTINGS = (
 register(__name__, SETTINGS)
 
 
-@rule(
-    "COKO-SM-002",
-    types=[SECRET_VERSION],
-    title="Secret values come from Pulumi secrets, never plain strings",
-    severity="critical",
-    anchor="design §7 (secrets in plain fields); seed checklist 'Secrets chiffrés'",
-    remediation="Read the value with config.require_secret(...) or wrap it in pulumi.Output.secret(...).",
-    unknowns="A secretString redacted as [secret] passes; an unknown value is skipped. Offline only: CrossGuard hands policies secrets decrypted.",
-)
+@rule("COKO-SM-002", [SECRET_VERSION], severity="critical",
+      anchor="design §7 (secrets in plain fields); seed checklist 'Secrets chiffrés'",
+      remediation="Read the value with config.require_secret(...) or wrap it in pulumi.Output.secret(...).",
+      unknowns="A secretString redacted as [secret] passes; an unknown value is skipped. Offline only: CrossGuard hands policies secrets decrypted.")
 def version_is_secret(r: Resource) -> list[str]:
+    """Secret values come from Pulumi secrets, never plain strings"""
     if not r.secrets_marked:
         return []
     problems = []
@@ -50,16 +46,11 @@ def version_is_secret(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-KMS-002",
-    types=[KMS_KEY],
-    title="KMS key deletion has a waiting period of at least 14 days",
-    severity="low",
-    enforcement="advisory",
-    anchor="AWS KMS best practice (deletion waiting period)",
-    remediation="Set deletion_window_in_days to 30 (the AWS default) or at least 14.",
-)
+@rule("COKO-KMS-002", [KMS_KEY], severity="low", enforcement="advisory",
+      anchor="AWS KMS best practice (deletion waiting period)",
+      remediation="Set deletion_window_in_days to 30 (the AWS default) or at least 14.")
 def deletion_window(r: Resource) -> list[str]:
+    """KMS key deletion has a waiting period of at least 14 days"""
     value = r.get("deletionWindowInDays")
     if value is None or unknown(value):
         return []
@@ -67,30 +58,22 @@ def deletion_window(r: Resource) -> list[str]:
     return [] if days is not None and days >= 14 else [f"deletionWindowInDays is {value!r}"]
 
 
-@rule(
-    "COKO-LOG-001",
-    types=[LOG_GROUP],
-    title="Log groups have a retention period",
-    severity="medium",
-    anchor="checkov CKV_AWS_66",
-    remediation="Set retention_in_days (flow logs 90 per the stack file; app logs 30 or more).",
-)
+@rule("COKO-LOG-001", [LOG_GROUP], severity="medium",
+      anchor="checkov CKV_AWS_66",
+      remediation="Set retention_in_days (flow logs 90 per the stack file; app logs 30 or more).")
 def retention(r: Resource) -> list[str]:
+    """Log groups have a retention period"""
     value = r.get("retentionInDays")
     if unknown(value):
         return []
     return [] if (number(value) or 0) > 0 else [f"retentionInDays is {value!r} (kept forever)"]
 
 
-@rule(
-    "COKO-CW-001",
-    types=[METRIC_ALARM],
-    title="Alarms notify someone",
-    severity="medium",
-    anchor="seed checklist 'Monitoring configuré'",
-    remediation="Set alarm_actions (and ok_actions) to the stack's SNS alert topic.",
-)
+@rule("COKO-CW-001", [METRIC_ALARM], severity="medium",
+      anchor="seed checklist 'Monitoring configuré'",
+      remediation="Set alarm_actions (and ok_actions) to the stack's SNS alert topic.")
 def alarm_actions(r: Resource) -> list[str]:
+    """Alarms notify someone"""
     actions = r.get("alarmActions")
     return [] if unknown(actions) or as_list(actions) else ["alarmActions is empty"]
 

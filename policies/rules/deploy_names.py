@@ -159,29 +159,21 @@ NAME_RULES = (
 register(__name__, NAME_RULES)
 
 
-@rule(
-    "COKO-DEPLOY-006",
-    types=[IAM_ROLE],
-    title="IAM role names fit 64 characters of [\\w+=,.@-] (auto-name suffix counted)",
-    severity="high",
-    anchor=f"botocore iam CreateRole.RoleName; {API}/IAM/latest/APIReference/API_CreateRole.html",
-    remediation="Shorten the logical name or set name explicitly.",
-)
+@rule("COKO-DEPLOY-006", [IAM_ROLE], severity="high",
+      anchor=f"botocore iam CreateRole.RoleName; {API}/IAM/latest/APIReference/API_CreateRole.html",
+      remediation="Shorten the logical name or set name explicitly.")
 def role_name(r: Resource) -> list[str]:
+    """IAM role names fit 64 characters of [\\w+=,.@-] (auto-name suffix counted)"""
     path = r.get("path")
     problems = member("iam", "CreateRole", "Path").problems(path, "path") if isinstance(path, str) else []
     return check_name(r, "name", member("iam", "CreateRole", "RoleName")) + problems
 
 
-@rule(
-    "COKO-DEPLOY-012",
-    types=["aws:kms/alias:Alias"],
-    title="KMS alias names start with alias/ (not alias/aws/) and match the API pattern",
-    severity="medium",
-    anchor=f"botocore kms CreateAlias.AliasName; {API}/kms/latest/APIReference/API_CreateAlias.html",
-    remediation='Name the alias "alias/coko-<stack>".',
-)
+@rule("COKO-DEPLOY-012", ["aws:kms/alias:Alias"], severity="medium",
+      anchor=f"botocore kms CreateAlias.AliasName; {API}/kms/latest/APIReference/API_CreateAlias.html",
+      remediation='Name the alias "alias/coko-<stack>".')
 def kms_alias(r: Resource) -> list[str]:
+    """KMS alias names start with alias/ (not alias/aws/) and match the API pattern"""
     name, _ = physical_name(r, "name")
     if name is None or r.get("name") is None:
         return []
@@ -195,15 +187,11 @@ def _secret_chars(name: str) -> list[str]:
     return [] if re.fullmatch(r"[A-Za-z0-9/_+=.@-]+", name) else [f"secret name {name!r} may use only ASCII letters, digits and /_+=.@-"]
 
 
-@rule(
-    "COKO-DEPLOY-014",
-    types=[SECRET_RESOURCE],
-    title="Secret names are 1-512 ASCII letters, digits or /_+=.@-",
-    severity="medium",
-    anchor=f"botocore secretsmanager CreateSecret.Name (length and documented characters); {API}/secretsmanager/latest/apireference/API_CreateSecret.html",
-    remediation="Name secrets coko/<stack>/<KEY> (ASCII only).",
-)
+@rule("COKO-DEPLOY-014", [SECRET_RESOURCE], severity="medium",
+      anchor=f"botocore secretsmanager CreateSecret.Name (length and documented characters); {API}/secretsmanager/latest/apireference/API_CreateSecret.html",
+      remediation="Name secrets coko/<stack>/<KEY> (ASCII only).")
 def secret_name(r: Resource) -> list[str]:
+    """Secret names are 1-512 ASCII letters, digits or /_+=.@-"""
     if r.get("name") is None:
         return []  # auto-named secrets get Pulumi's suffix, which AWS accepts
     return check_name(r, "name", member("secretsmanager", "CreateSecret", "Name"), _secret_chars)
@@ -212,15 +200,11 @@ def secret_name(r: Resource) -> list[str]:
 SG_DESCRIPTION = re.compile(r"[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*")
 
 
-@rule(
-    "COKO-DEPLOY-015",
-    types=[SECURITY_GROUP],
-    title="Security group names and descriptions use the ASCII set EC2 accepts, at most 255 characters",
-    severity="medium",
-    anchor=f"{API}/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html (GroupName / Description constraints)",
-    remediation="Use only a-z A-Z 0-9 spaces and ._-:/()#,@[]+=&;{}!$* in security group descriptions (no accents).",
-)
+@rule("COKO-DEPLOY-015", [SECURITY_GROUP], severity="medium",
+      anchor=f"{API}/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html (GroupName / Description constraints)",
+      remediation="Use only a-z A-Z 0-9 spaces and ._-:/()#,@[]+=&;{}!$* in security group descriptions (no accents).")
 def security_group_text(r: Resource) -> list[str]:
+    """Security group names and descriptions use the ASCII set EC2 accepts, at most 255 characters"""
     problems = []
     for key in ("description", "name"):
         value = r.get(key)

@@ -42,15 +42,11 @@ def enum_problems(r: Resource, checks: dict[str, Constraint]) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-DEPLOY-016",
-    types=[LOG_GROUP],
-    title="Log retention is one of the day counts CloudWatch Logs accepts",
-    severity="high",
-    anchor=f"botocore logs shape Days (PutRetentionPolicy.retentionInDays); {API}/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
-    remediation="Pick a listed value (1, 3, 5, 7, 14, 30, 60, 90, ... 3653), e.g. 30 or 90.",
-)
+@rule("COKO-DEPLOY-016", [LOG_GROUP], severity="high",
+      anchor=f"botocore logs shape Days (PutRetentionPolicy.retentionInDays); {API}/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+      remediation="Pick a listed value (1, 3, 5, 7, 14, 30, 60, 90, ... 3653), e.g. 30 or 90.")
 def log_retention(r: Resource) -> list[str]:
+    """Log retention is one of the day counts CloudWatch Logs accepts"""
     days = number(r.get("retentionInDays"))
     if days is None or days == 0:
         return []  # absent/0: never expire (COKO-LOG-001 asks for a retention)
@@ -142,15 +138,11 @@ ENUM_RULES = (
 register(__name__, [Spec(e.id, list(e.checks), e.check, e.title, e.severity, e.anchor, e.remediation) for e in ENUM_RULES])
 
 
-@rule(
-    "COKO-DEPLOY-018",
-    types=TARGET_GROUPS,
-    title="Target group health checks stay within ELBv2's ranges (interval, timeout, thresholds, path)",
-    severity="high",
-    anchor=f"botocore elbv2 CreateTargetGroup.HealthCheck*; {API}/elasticloadbalancing/latest/application/target-group-health-checks.html",
-    remediation="Interval 5-300 s, timeout 2-120 s and shorter than the interval, thresholds 2-10.",
-)
+@rule("COKO-DEPLOY-018", TARGET_GROUPS, severity="high",
+      anchor=f"botocore elbv2 CreateTargetGroup.HealthCheck*; {API}/elasticloadbalancing/latest/application/target-group-health-checks.html",
+      remediation="Interval 5-300 s, timeout 2-120 s and shorter than the interval, thresholds 2-10.")
 def health_check_ranges(r: Resource) -> list[str]:
+    """Target group health checks stay within ELBv2's ranges (interval, timeout, thresholds, path)"""
     fields = {
         "healthCheck.interval": "HealthCheckIntervalSeconds",
         "healthCheck.timeout": "HealthCheckTimeoutSeconds",
@@ -176,15 +168,11 @@ def _units(value: Any, unit: str) -> int | None:
     return int(n) if n is not None else None
 
 
-@rule(
-    "COKO-DEPLOY-020",
-    types=[TASK_DEFINITION],
-    title="Fargate task CPU and memory form a supported combination",
-    severity="high",
-    anchor=f"botocore ecs RegisterTaskDefinition.memory (Fargate size table); {API}/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
-    remediation="Pick a memory size listed for the task's CPU (e.g. 512 CPU: 1024-4096 MiB; 1024 CPU: 2048-8192 MiB).",
-)
+@rule("COKO-DEPLOY-020", [TASK_DEFINITION], severity="high",
+      anchor=f"botocore ecs RegisterTaskDefinition.memory (Fargate size table); {API}/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size",
+      remediation="Pick a memory size listed for the task's CPU (e.g. 512 CPU: 1024-4096 MiB; 1024 CPU: 2048-8192 MiB).")
 def fargate_size(r: Resource) -> list[str]:
+    """Fargate task CPU and memory form a supported combination"""
     if "FARGATE" not in [c for c in as_list(r.get("requiresCompatibilities")) if isinstance(c, str)]:
         return []
     cpu_value, memory_value = r.get("cpu"), r.get("memory")
@@ -199,15 +187,11 @@ def fargate_size(r: Resource) -> list[str]:
     return []
 
 
-@rule(
-    "COKO-DEPLOY-024",
-    types=[RDS_INSTANCE],
-    title="RDS backup retention (0-35 days) and monitoring interval use accepted values",
-    severity="high",
-    anchor=f"botocore rds CreateDBInstance.BackupRetentionPeriod / MonitoringInterval documentation; {API}/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
-    remediation="backup_retention_period 1-35; monitoring_interval one of 0, 1, 5, 10, 15, 30, 60.",
-)
+@rule("COKO-DEPLOY-024", [RDS_INSTANCE], severity="high",
+      anchor=f"botocore rds CreateDBInstance.BackupRetentionPeriod / MonitoringInterval documentation; {API}/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
+      remediation="backup_retention_period 1-35; monitoring_interval one of 0, 1, 5, 10, 15, 30, 60.")
 def rds_numbers(r: Resource) -> list[str]:
+    """RDS backup retention (0-35 days) and monitoring interval use accepted values"""
     problems = []
     retention, interval = number(r.get("backupRetentionPeriod")), number(r.get("monitoringInterval"))
     most = doc_number(member("rds", "CreateDBInstance", "BackupRetentionPeriod"), r"value from 0 to (\d+)")
@@ -219,15 +203,11 @@ def rds_numbers(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-DEPLOY-025",
-    types=[KMS_KEY, SECRET_RESOURCE],
-    title="KMS deletion windows are 7-30 days; secret recovery windows are 0 or 7-30 days",
-    severity="medium",
-    anchor=f"botocore kms ScheduleKeyDeletion.PendingWindowInDays, secretsmanager DeleteSecret.RecoveryWindowInDays documentation; {API}/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
-    remediation="deletion_window_in_days 7-30 on keys; recovery_window_in_days 7-30 (or 0 to force) on secrets.",
-)
+@rule("COKO-DEPLOY-025", [KMS_KEY, SECRET_RESOURCE], severity="medium",
+      anchor=f"botocore kms ScheduleKeyDeletion.PendingWindowInDays, secretsmanager DeleteSecret.RecoveryWindowInDays documentation; {API}/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
+      remediation="deletion_window_in_days 7-30 on keys; recovery_window_in_days 7-30 (or 0 to force) on secrets.")
 def deletion_windows(r: Resource) -> list[str]:
+    """KMS deletion windows are 7-30 days; secret recovery windows are 0 or 7-30 days"""
     if r.type.startswith("aws:kms/"):
         key, constraint = "deletionWindowInDays", member("kms", "ScheduleKeyDeletion", "PendingWindowInDays")
     else:
@@ -246,15 +226,11 @@ POSTGRES_CLASSES = re.compile(r"db\.(t3|t4g|m5|m5d|m6g|m6gd|m6i|m6id|m6idn|m6in|
 CACHE_NODES = re.compile(r"cache\.(t3|t4g|m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\.(micro|small|medium|large|xlarge|\d+xlarge)")
 
 
-@rule(
-    "COKO-DEPLOY-026",
-    types=[RDS_INSTANCE, REPLICATION_GROUP],
-    title="Instance classes and node types exist for the engine",
-    severity="high",
-    anchor=f"{API}/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.SupportAurora.html#Concepts.DBInstanceClass.Support; {API}/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html",
-    remediation="Pick a class listed for the engine (e.g. db.r6g.large for PostgreSQL, cache.r6g.large for Redis/Valkey).",
-)
+@rule("COKO-DEPLOY-026", [RDS_INSTANCE, REPLICATION_GROUP], severity="high",
+      anchor=f"{API}/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.SupportAurora.html#Concepts.DBInstanceClass.Support; {API}/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html",
+      remediation="Pick a class listed for the engine (e.g. db.r6g.large for PostgreSQL, cache.r6g.large for Redis/Valkey).")
 def instance_class(r: Resource) -> list[str]:
+    """Instance classes and node types exist for the engine"""
     if r.type.startswith("aws:rds/"):
         engine, value = r.get("engine"), r.get("instanceClass")
         if not known(value) or (known(engine) and engine != "postgres"):
@@ -266,15 +242,11 @@ def instance_class(r: Resource) -> list[str]:
     return [] if isinstance(value, str) and CACHE_NODES.fullmatch(value) else [f"nodeType {value!r} is not a current ElastiCache node type"]
 
 
-@rule(
-    "COKO-DEPLOY-027",
-    types=LOAD_BALANCERS,
-    title="An Application Load Balancer spans at least two subnets",
-    severity="high",
-    anchor=f"{API}/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones (at least two Availability Zones)",
-    remediation="Pass the public subnets of two or more AZs.",
-)
+@rule("COKO-DEPLOY-027", LOAD_BALANCERS, severity="high",
+      anchor=f"{API}/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones (at least two Availability Zones)",
+      remediation="Pass the public subnets of two or more AZs.")
 def alb_subnets(r: Resource) -> list[str]:
+    """An Application Load Balancer spans at least two subnets"""
     if r.get("loadBalancerType", "application") != "application":
         return []
     subnets, mappings = r.get("subnets"), r.get("subnetMappings")

@@ -34,15 +34,12 @@ def _components(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [c for key in ("services", "workers") for c in as_list(spec.get(key)) if isinstance(c, dict)]
 
 
-@stack_rule(
-    "COKO-DO-001",
-    title="Every managed database has trusted sources (a database firewall)",
-    severity="critical",
-    anchor="DigitalOcean 'Secure a database cluster' (trusted sources); design §6 data not public",
-    remediation="Call ManagedCluster.admit_only(app.id): a DatabaseFirewall child of the cluster admitting the app only.",
-    unknowns="Firewalls are matched to the cluster created by the same component (ids are unknown at preview).",
-)
+@stack_rule("COKO-DO-001", severity="critical",
+            anchor="DigitalOcean 'Secure a database cluster' (trusted sources); design §6 data not public",
+            remediation="Call ManagedCluster.admit_only(app.id): a DatabaseFirewall child of the cluster admitting the app only.",
+            unknowns="Firewalls are matched to the cluster created by the same component (ids are unknown at preview).")
 def trusted_sources(stack: StackView) -> list[tuple[str, str]]:
+    """Every managed database has trusted sources (a database firewall)"""
     protected = {f.parent for f in stack.of_type(FIREWALL) if unknown(f.get("rules")) or as_list(f.get("rules"))}
     return [
         (c.urn, f"{c.name} accepts any source with its credentials: no trusted sources")
@@ -65,43 +62,31 @@ def _public_source(rule_: Any) -> bool:
         return False
 
 
-@rule(
-    "COKO-DO-002",
-    types=[FIREWALL, CLUSTER],
-    title="Databases are not reachable from the internet (private network, no public sources)",
-    severity="critical",
-    anchor="checkov CKV_AWS_17 (RDS not public), DigitalOcean VPC networking for databases",
-    remediation="Create clusters with private_network_uuid=<stack VPC>; trust the app (type app), never public IP ranges.",
-)
+@rule("COKO-DO-002", [FIREWALL, CLUSTER], severity="critical",
+      anchor="checkov CKV_AWS_17 (RDS not public), DigitalOcean VPC networking for databases",
+      remediation="Create clusters with private_network_uuid=<stack VPC>; trust the app (type app), never public IP ranges.")
 def no_public_database(r: Resource) -> list[str]:
+    """Databases are not reachable from the internet (private network, no public sources)"""
     if r.type == CLUSTER:
         vpc = r.get("privateNetworkUuid")
         return [] if unknown(vpc) or vpc else ["the cluster is not in the stack's VPC (privateNetworkUuid unset)"]
     return [f"trusted source {rule_['value']} is a public address" for rule_ in as_list(r.get("rules")) if _public_source(rule_)]
 
 
-@rule(
-    "COKO-DO-003",
-    types=[BUCKET],
-    title="Spaces buckets are private",
-    severity="high",
-    anchor="checkov CKV_AWS_20 (S3 not public-read), DigitalOcean Spaces ACLs",
-    remediation='Set acl="private"; serve objects through the CDN (public-read objects, or presigned URLs).',
-)
+@rule("COKO-DO-003", [BUCKET], severity="high",
+      anchor="checkov CKV_AWS_20 (S3 not public-read), DigitalOcean Spaces ACLs",
+      remediation='Set acl="private"; serve objects through the CDN (public-read objects, or presigned URLs).')
 def private_bucket(r: Resource) -> list[str]:
+    """Spaces buckets are private"""
     acl = r.get("acl", "private")
     return [] if unknown(acl) or acl == "private" else [f"acl is {acl!r}"]
 
 
-@rule(
-    "COKO-DO-004",
-    types=[CDN],
-    title="The Spaces CDN serves its custom domain over TLS",
-    severity="high",
-    anchor="checkov CKV_AWS_174 (CloudFront TLS); DigitalOcean 'Customize the CDN endpoint'",
-    remediation="Give a custom_domain a certificate (certificate_name of a Let's Encrypt or uploaded certificate); the default *.cdn.digitaloceanspaces.com endpoint is HTTPS.",
-)
+@rule("COKO-DO-004", [CDN], severity="high",
+      anchor="checkov CKV_AWS_174 (CloudFront TLS); DigitalOcean 'Customize the CDN endpoint'",
+      remediation="Give a custom_domain a certificate (certificate_name of a Let's Encrypt or uploaded certificate); the default *.cdn.digitaloceanspaces.com endpoint is HTTPS.")
 def tls_cdn(r: Resource) -> list[str]:
+    """The Spaces CDN serves its custom domain over TLS"""
     domain = r.get("customDomain")
     if not domain or unknown(domain):
         return []
@@ -118,15 +103,11 @@ def _all_envs(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-@rule(
-    "COKO-DO-005",
-    types=[APP],
-    title="App secrets are environment variables of type SECRET",
-    severity="critical",
-    anchor="DigitalOcean app spec (envs type SECRET); checkov CKV_AWS_46 (no secrets in plain environment)",
-    remediation='Mark credentials {"type": "SECRET"}: App Platform encrypts them and never shows them again.',
-)
+@rule("COKO-DO-005", [APP], severity="critical",
+      anchor="DigitalOcean app spec (envs type SECRET); checkov CKV_AWS_46 (no secrets in plain environment)",
+      remediation='Mark credentials {"type": "SECRET"}: App Platform encrypts them and never shows them again.')
 def secret_envs(r: Resource) -> list[str]:
+    """App secrets are environment variables of type SECRET"""
     spec = r.get("spec")
     if not isinstance(spec, dict):
         return []
@@ -138,15 +119,11 @@ def secret_envs(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-DO-006",
-    types=[APP],
-    title="The app alerts on failed deployments and on each component's CPU, memory and restarts",
-    severity="medium",
-    anchor="seed 'Alertes Prometheus' (memory 90 %); DigitalOcean app spec alerts",
-    remediation="Add app alert DEPLOYMENT_FAILED and component alerts CPU_UTILIZATION, MEM_UTILIZATION, RESTART_COUNT (components/do_app.py).",
-)
+@rule("COKO-DO-006", [APP], severity="medium",
+      anchor="seed 'Alertes Prometheus' (memory 90 %); DigitalOcean app spec alerts",
+      remediation="Add app alert DEPLOYMENT_FAILED and component alerts CPU_UTILIZATION, MEM_UTILIZATION, RESTART_COUNT (components/do_app.py).")
 def alerts(r: Resource) -> list[str]:
+    """The app alerts on failed deployments and on each component's CPU, memory and restarts"""
     spec = r.get("spec")
     if not isinstance(spec, dict):
         return []
@@ -162,15 +139,11 @@ def alerts(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-DO-007",
-    types=list(TAGGABLE),
-    title="Taggable DigitalOcean resources carry Project, Stack, RegionRole and Owner tags",
-    severity="low",
-    anchor="awsguard (tagging), DigitalOcean tags (key:value strings); design §6 required tags",
-    remediation="Pass DoStackConfig.tags (Project:coko, Stack:<stack>, …) to every taggable resource.",
-)
+@rule("COKO-DO-007", list(TAGGABLE), severity="low",
+      anchor="awsguard (tagging), DigitalOcean tags (key:value strings); design §6 required tags",
+      remediation="Pass DoStackConfig.tags (Project:coko, Stack:<stack>, …) to every taggable resource.")
 def do_tags(r: Resource) -> list[str]:
+    """Taggable DigitalOcean resources carry Project, Stack, RegionRole and Owner tags"""
     tags = r.get("tags")
     if unknown(tags):
         return []
@@ -179,15 +152,11 @@ def do_tags(r: Resource) -> list[str]:
     return [f"missing tag(s) {', '.join(missing)}"] if missing else []
 
 
-@rule(
-    "COKO-DO-008",
-    types=[APP],
-    title="Migrations run as a PRE_DEPLOY job, so a failed migration stops the deploy",
-    severity="high",
-    anchor="DigitalOcean app spec jobs (kind PRE_DEPLOY); design §5 (no migrations from the entrypoint)",
-    remediation="Add a job of kind PRE_DEPLOY running `python manage.py migrate_alias <alias>` for every alias.",
-)
+@rule("COKO-DO-008", [APP], severity="high",
+      anchor="DigitalOcean app spec jobs (kind PRE_DEPLOY); design §5 (no migrations from the entrypoint)",
+      remediation="Add a job of kind PRE_DEPLOY running `python manage.py migrate_alias <alias>` for every alias.")
 def pre_deploy_migrations(r: Resource) -> list[str]:
+    """Migrations run as a PRE_DEPLOY job, so a failed migration stops the deploy"""
     spec = r.get("spec")
     if not isinstance(spec, dict):
         return []

@@ -16,25 +16,16 @@ REGISTRY = "digitalocean:index/containerRegistry:ContainerRegistry"
 ANCHOR = "DigitalOcean API reference: GET /v2/databases/options, app spec, GET /v2/apps/regions, GET /v2/registry/options"
 
 
-@rule(
-    "COKO-DO-101",
-    types=[CLUSTER, APP, REGISTRY],
-    title="DigitalOcean regions exist for the service (database engine, App Platform, registry)",
-    severity="high",
-    anchor=ANCHOR,
-    remediation="Use a data center listed by `doctl databases options regions` / an App Platform region slug (fra, ams, …).",
-)
+@rule("COKO-DO-101", [CLUSTER, APP, REGISTRY], severity="high",
+      anchor=ANCHOR,
+      remediation="Use a data center listed by `doctl databases options regions` / an App Platform region slug (fra, ams, …).")
 def regions(r: Resource) -> list[str]:
-    if r.type == APP:
-        region = r.get("spec.region")
-        return (
-            [f"App Platform has no region {region!r} (one of {', '.join(APP_PLATFORM_REGIONS)})"]
-            if known(region) and region not in APP_PLATFORM_REGIONS
-            else []
-        )
-    region = r.get("region")
+    """DigitalOcean regions exist for the service (database engine, App Platform, registry)"""
+    region = r.get("spec.region" if r.type == APP else "region")
     if not known(region):
         return []
+    if r.type == APP:
+        return [] if region in APP_PLATFORM_REGIONS else [f"App Platform has no region {region!r} (one of {', '.join(APP_PLATFORM_REGIONS)})"]
     if r.type == REGISTRY:
         return [] if region in REGISTRY_REGIONS else [f"Container Registry is not offered in {region} ({', '.join(REGISTRY_REGIONS)})"]
     engine = ENGINES.get(str(r.get("engine")))
@@ -43,15 +34,11 @@ def regions(r: Resource) -> list[str]:
     return [] if region in engine.regions else [f"{engine.slug} clusters are not offered in {region}"]
 
 
-@rule(
-    "COKO-DO-102",
-    types=[CLUSTER, APP, REGISTRY],
-    title="Size slugs are ones DigitalOcean documents (database sizes per node count, App Platform sizes, registry tiers)",
-    severity="high",
-    anchor=ANCHOR,
-    remediation="Pick a size from `doctl databases options slugs --engine <engine>` or the app spec's instance_size_slug list.",
-)
+@rule("COKO-DO-102", [CLUSTER, APP, REGISTRY], severity="high",
+      anchor=ANCHOR,
+      remediation="Pick a size from `doctl databases options slugs --engine <engine>` or the app spec's instance_size_slug list.")
 def sizes(r: Resource) -> list[str]:
+    """Size slugs are ones DigitalOcean documents (database sizes per node count, App Platform sizes, registry tiers)"""
     if r.type == REGISTRY:
         tier = r.get("subscriptionTierSlug")
         return [f"registry tier {tier!r} does not exist"] if known(tier) and tier not in REGISTRY_TIERS else []
@@ -75,14 +62,10 @@ def sizes(r: Resource) -> list[str]:
     return [] if size in allowed else [f"{size!r} is not a {engine.slug} size for {int(nodes)} node(s)"]
 
 
-@rule(
-    "COKO-DO-103",
-    types=[CLUSTER],
-    title=f"Engine versions are offered (PostgreSQL {MIN_POSTGRES_MAJOR} or newer)",
-    severity="high",
-    anchor=ANCHOR,
-    remediation="Use a version from `doctl databases options versions --engine <engine>`; PostgreSQL must be 15+.",
-)
+@rule("COKO-DO-103", [CLUSTER], severity="high",
+      title=f"Engine versions are offered (PostgreSQL {MIN_POSTGRES_MAJOR} or newer)",
+      anchor=ANCHOR,
+      remediation="Use a version from `doctl databases options versions --engine <engine>`; PostgreSQL must be 15+.")
 def versions(r: Resource) -> list[str]:
     engine = ENGINES.get(str(r.get("engine")))
     version = r.get("version")

@@ -15,29 +15,20 @@ SETTINGS = (
 register(__name__, SETTINGS)
 
 
-@rule(
-    "COKO-ECR-001",
-    types=[ECR_REPOSITORY],
-    title="Image tags are immutable",
-    severity="high",
-    anchor="checkov CKV_AWS_51",
-    remediation='Set image_tag_mutability="IMMUTABLE" (tags are git SHAs; deploys pin the digest).',
-)
+@rule("COKO-ECR-001", [ECR_REPOSITORY], severity="high",
+      anchor="checkov CKV_AWS_51",
+      remediation='Set image_tag_mutability="IMMUTABLE" (tags are git SHAs; deploys pin the digest).')
 def immutable(r: Resource) -> list[str]:
+    """Image tags are immutable"""
     value = r.get("imageTagMutability")
     return [] if unknown(value) or (isinstance(value, str) and value.startswith("IMMUTABLE")) else [f"imageTagMutability is {value!r}"]
 
 
-@rule(
-    "COKO-ECR-003",
-    types=[ECR_REPOSITORY],
-    title="The repository is encrypted with KMS",
-    severity="low",
-    enforcement="advisory",
-    anchor="checkov CKV_AWS_136",
-    remediation='Set encryption_configurations=[{encryption_type: "KMS", kms_key: <stack key>}].',
-)
+@rule("COKO-ECR-003", [ECR_REPOSITORY], severity="low", enforcement="advisory",
+      anchor="checkov CKV_AWS_136",
+      remediation='Set encryption_configurations=[{encryption_type: "KMS", kms_key: <stack key>}].')
 def kms(r: Resource) -> list[str]:
+    """The repository is encrypted with KMS"""
     configs = r.get("encryptionConfigurations")
     if unknown(configs):
         return []

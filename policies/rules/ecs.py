@@ -40,40 +40,28 @@ def _each(r: Resource, fn: Any) -> list[str]:
     return [message for c in found for message in fn(c)]
 
 
-@rule(
-    "COKO-ECS-001",
-    types=[TASK_DEFINITION],
-    title="Containers are not privileged",
-    severity="critical",
-    anchor="checkov CKV_AWS_334",
-    remediation='Remove "privileged": true from the container definition (Fargate rejects it anyway).',
-)
+@rule("COKO-ECS-001", [TASK_DEFINITION], severity="critical",
+      anchor="checkov CKV_AWS_334",
+      remediation='Remove "privileged": true from the container definition (Fargate rejects it anyway).')
 def not_privileged(r: Resource) -> list[str]:
+    """Containers are not privileged"""
     return _each(r, lambda c: [f"container {c.get('name')!r} is privileged"] if truthy(c.get("privileged")) else [])
 
 
-@rule(
-    "COKO-ECS-002",
-    types=[TASK_DEFINITION],
-    title="Every container ships its logs (awslogs)",
-    severity="medium",
-    anchor="cdk-nag AwsSolutions-ECS7",
-    remediation="Give each container a logConfiguration with the awslogs driver and a log group with retention.",
-)
+@rule("COKO-ECS-002", [TASK_DEFINITION], severity="medium",
+      anchor="cdk-nag AwsSolutions-ECS7",
+      remediation="Give each container a logConfiguration with the awslogs driver and a log group with retention.")
 def logging(r: Resource) -> list[str]:
+    """Every container ships its logs (awslogs)"""
     return _each(r, lambda c: [] if isinstance(c.get("logConfiguration"), dict) and c["logConfiguration"].get("logDriver") else [f"container {c.get('name')!r} has no logConfiguration"])
 
 
-@rule(
-    "COKO-ECS-003",
-    types=[TASK_DEFINITION],
-    title="Secrets reach containers through `secrets` (valueFrom), never `environment`",
-    severity="critical",
-    anchor="cdk-nag AwsSolutions-ECS2; design §7 (secrets in plain fields)",
-    remediation="Move the variable to the container's `secrets` list with valueFrom = the Secrets Manager ARN (or ARN:key::).",
-    unknowns="A containerDefinitions JSON that is entirely [secret] is a violation: a secret was interpolated into it.",
-)
+@rule("COKO-ECS-003", [TASK_DEFINITION], severity="critical",
+      anchor="cdk-nag AwsSolutions-ECS2; design §7 (secrets in plain fields)",
+      remediation="Move the variable to the container's `secrets` list with valueFrom = the Secrets Manager ARN (or ARN:key::).",
+      unknowns="A containerDefinitions JSON that is entirely [secret] is a violation: a secret was interpolated into it.")
 def secrets_not_in_environment(r: Resource) -> list[str]:
+    """Secrets reach containers through `secrets` (valueFrom), never `environment`"""
     found = containers(r)
     if found == SECRET:
         return ["containerDefinitions is secret as a whole: a secret value was interpolated into the task definition"]
@@ -90,15 +78,11 @@ def secrets_not_in_environment(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-ECS-004",
-    types=[TASK_DEFINITION],
-    title="Task and execution roles are distinct",
-    severity="medium",
-    anchor="checkov CKV_AWS_249",
-    remediation="Give the task its own task_role_arn (app permissions) separate from execution_role_arn (pull, logs, secrets).",
-)
+@rule("COKO-ECS-004", [TASK_DEFINITION], severity="medium",
+      anchor="checkov CKV_AWS_249",
+      remediation="Give the task its own task_role_arn (app permissions) separate from execution_role_arn (pull, logs, secrets).")
 def distinct_roles(r: Resource) -> list[str]:
+    """Task and execution roles are distinct"""
     task, execution = r.get("taskRoleArn"), r.get("executionRoleArn")
     if not task or not execution:
         return ["taskRoleArn and executionRoleArn must both be set"]
@@ -107,15 +91,11 @@ def distinct_roles(r: Resource) -> list[str]:
     return ["taskRoleArn equals executionRoleArn"] if task == execution else []
 
 
-@rule(
-    "COKO-ECS-005",
-    types=[CLUSTER],
-    title="Container Insights is on",
-    severity="medium",
-    anchor="cdk-nag AwsSolutions-ECS4; checkov CKV_AWS_65",
-    remediation='Add setting {"name": "containerInsights", "value": "enabled"} (or "enhanced").',
-)
+@rule("COKO-ECS-005", [CLUSTER], severity="medium",
+      anchor="cdk-nag AwsSolutions-ECS4; checkov CKV_AWS_65",
+      remediation='Add setting {"name": "containerInsights", "value": "enabled"} (or "enhanced").')
 def container_insights(r: Resource) -> list[str]:
+    """Container Insights is on"""
     settings = r.get("settings")
     if unknown(settings):
         return []
@@ -125,14 +105,9 @@ def container_insights(r: Resource) -> list[str]:
     return ["containerInsights setting is absent"]
 
 
-@rule(
-    "COKO-ECS-008",
-    types=[TASK_DEFINITION],
-    title="Containers run as a non-root user",
-    severity="low",
-    enforcement="advisory",
-    anchor="cookiecutter-django (non-root runtime stage)",
-    remediation='Set "user" in the container definition (or USER in the Dockerfile runtime stage) to a non-root user.',
-)
+@rule("COKO-ECS-008", [TASK_DEFINITION], severity="low", enforcement="advisory",
+      anchor="cookiecutter-django (non-root runtime stage)",
+      remediation='Set "user" in the container definition (or USER in the Dockerfile runtime stage) to a non-root user.')
 def non_root(r: Resource) -> list[str]:
+    """Containers run as a non-root user"""
     return _each(r, lambda c: [f"container {c.get('name')!r} runs as root"] if str(c.get("user", "")).split(":")[0] in ("root", "0") else [])

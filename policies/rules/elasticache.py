@@ -19,45 +19,33 @@ SETTINGS = (
 register(__name__, SETTINGS)
 
 
-@rule(
-    "COKO-REDIS-002",
-    types=[REPLICATION_GROUP],
-    title="Redis encrypts data in transit",
-    severity="high",
-    anchor="checkov CKV_AWS_30",
-    remediation='Set transit_encryption_enabled=True and transit_encryption_mode="required".',
-)
+@rule("COKO-REDIS-002", [REPLICATION_GROUP], severity="high",
+      anchor="checkov CKV_AWS_30",
+      remediation='Set transit_encryption_enabled=True and transit_encryption_mode="required".')
 def in_transit(r: Resource) -> list[str]:
+    """Redis encrypts data in transit"""
     problems = off(r, "transitEncryptionEnabled")
     if r.get("transitEncryptionMode") == "preferred":
         problems.append("transitEncryptionMode is preferred (plaintext still accepted)")
     return problems
 
 
-@rule(
-    "COKO-REDIS-003",
-    types=[REPLICATION_GROUP],
-    title="Redis requires AUTH",
-    severity="high",
-    anchor="checkov CKV_AWS_31",
-    remediation="Pass auth_token from a Pulumi secret (coko:redisAuthToken) or user_group_ids.",
-    unknowns="An auth token redacted as [secret] counts as present; unknown values are skipped.",
-)
+@rule("COKO-REDIS-003", [REPLICATION_GROUP], severity="high",
+      anchor="checkov CKV_AWS_31",
+      remediation="Pass auth_token from a Pulumi secret (coko:redisAuthToken) or user_group_ids.",
+      unknowns="An auth token redacted as [secret] counts as present; unknown values are skipped.")
 def auth(r: Resource) -> list[str]:
+    """Redis requires AUTH"""
     if r.get("authToken") or r.get("userGroupIds"):
         return []
     return ["neither authToken nor userGroupIds is set"]
 
 
-@rule(
-    "COKO-REDIS-005",
-    types=[REPLICATION_GROUP],
-    title="Redis runs in its own subnet group (data subnets, not the default VPC)",
-    severity="medium",
-    anchor="cdk-nag AwsSolutions-AEC1",
-    remediation="Create an aws.elasticache.SubnetGroup over the data subnets and pass subnet_group_name.",
-)
+@rule("COKO-REDIS-005", [REPLICATION_GROUP], severity="medium",
+      anchor="cdk-nag AwsSolutions-AEC1",
+      remediation="Create an aws.elasticache.SubnetGroup over the data subnets and pass subnet_group_name.")
 def subnet_group(r: Resource) -> list[str]:
+    """Redis runs in its own subnet group (data subnets, not the default VPC)"""
     value = r.get("subnetGroupName")
     if unknown(value) or (isinstance(value, str) and value and value != "default"):
         return []

@@ -39,16 +39,12 @@ def _edge(r: Resource) -> bool:
     return r.type in EDGE_TYPES
 
 
-@rule(
-    "COKO-TAG-001",
-    types=[ANY_AWS],
-    title="Taggable resources carry Project, Stack, RegionRole and Owner",
-    severity="low",
-    anchor="awsguard (tagging); AWS tagging best practice; design §6 required tags",
-    remediation="Pass the stack's tags (StackConfig.tags) to every taggable resource; components take them as an argument.",
-    unknowns="An unknown tags map is skipped; taggable = the pulumi-aws 7.51 input schema has `tags` (policies/taggable_types.txt).",
-)
+@rule("COKO-TAG-001", [ANY_AWS], severity="low",
+      anchor="awsguard (tagging); AWS tagging best practice; design §6 required tags",
+      remediation="Pass the stack's tags (StackConfig.tags) to every taggable resource; components take them as an argument.",
+      unknowns="An unknown tags map is skipped; taggable = the pulumi-aws 7.51 input schema has `tags` (policies/taggable_types.txt).")
 def required_tags(r: Resource) -> list[str]:
+    """Taggable resources carry Project, Stack, RegionRole and Owner"""
     if not is_taggable(r.type):
         return []
     tags = r.get("tags")
@@ -59,16 +55,12 @@ def required_tags(r: Resource) -> list[str]:
     return [f"missing tag(s) {', '.join(missing)}"] if missing else []
 
 
-@rule(
-    "COKO-REG-001",
-    types=[ANY_AWS],
-    title="Resources live in eu-west-3 or af-south-1 (us-east-1 only for CloudFront's edge resources)",
-    severity="high",
-    anchor="design §6 allowed regions; seed 'Stratégie Multi-Région'",
-    remediation='Remove region= overrides; only ACM certificates for CloudFront, CLOUDFRONT WAF ACLs, their logging and its edge KMS key, and the CloudFront log bucket use region="us-east-1".',
-    unknowns="Resources without a region (components, non-AWS) and unknown regions are skipped.",
-)
+@rule("COKO-REG-001", [ANY_AWS], severity="high",
+      anchor="design §6 allowed regions; seed 'Stratégie Multi-Région'",
+      remediation='Remove region= overrides; only ACM certificates for CloudFront, CLOUDFRONT WAF ACLs, their logging and its edge KMS key, and the CloudFront log bucket use region="us-east-1".',
+      unknowns="Resources without a region (components, non-AWS) and unknown regions are skipped.")
 def allowed_region(r: Resource) -> list[str]:
+    """Resources live in eu-west-3 or af-south-1 (us-east-1 only for CloudFront's edge resources)"""
     region = r.region
     if not region or unknown(region) or region in ALLOWED_REGIONS:
         return []

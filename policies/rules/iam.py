@@ -33,53 +33,36 @@ def _allowing(r: Resource, offending: Callable[[dict[str, Any]], list[Any]], whe
     return [f"{label} allows {', '.join(map(str, bad))}{where}" for label, s in _allows(r) if (bad := offending(s))]
 
 
-@rule(
-    "COKO-IAM-001",
-    types=[IAM_POLICY, ROLE_POLICY, IAM_ROLE],
-    title='No IAM policy allows Action "*" or "<service>:*"',
-    severity="critical",
-    anchor="cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_1, CKV_AWS_62, CKV_AWS_290",
-    remediation="List the actions the role needs (e.g. s3:GetObject, s3:PutObject) instead of wildcards.",
-)
+@rule("COKO-IAM-001", [IAM_POLICY, ROLE_POLICY, IAM_ROLE], severity="critical",
+      anchor="cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_1, CKV_AWS_62, CKV_AWS_290",
+      remediation="List the actions the role needs (e.g. s3:GetObject, s3:PutObject) instead of wildcards.")
 def no_wildcard_actions(r: Resource) -> list[str]:
+    """No IAM policy allows Action "*" or "<service>:*\""""
     return _allowing(r, lambda s: [a for a in as_list(s.get("Action")) if isinstance(a, str) and (a == "*" or a.endswith(":*"))])
 
 
-@rule(
-    "COKO-IAM-002",
-    types=[IAM_POLICY, ROLE_POLICY, IAM_ROLE],
-    title='Resource "*" only for actions that cannot be scoped',
-    severity="medium",
-    enforcement="advisory",
-    anchor="cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_355",
-    remediation="Scope Resource to the bucket/queue/secret ARNs; keep * only for actions such as ecr:GetAuthorizationToken.",
-)
+@rule("COKO-IAM-002", [IAM_POLICY, ROLE_POLICY, IAM_ROLE], severity="medium", enforcement="advisory",
+      anchor="cdk-nag AwsSolutions-IAM5; checkov CKV_AWS_355",
+      remediation="Scope Resource to the bucket/queue/secret ARNs; keep * only for actions such as ecr:GetAuthorizationToken.")
 def no_wildcard_resources(r: Resource) -> list[str]:
+    """Resource "*" only for actions that cannot be scoped"""
     return _allowing(r, lambda s: [a for a in as_list(s.get("Action")) if a not in UNSCOPED_ACTIONS] if "*" in as_list(s.get("Resource")) else [], " on Resource *")
 
 
-@rule(
-    "COKO-IAM-003",
-    types=[ATTACHMENT],
-    title="No administrator-level managed policy is attached",
-    severity="critical",
-    anchor="checkov CKV_AWS_274; cdk-nag AwsSolutions-IAM4",
-    remediation="Attach a scoped customer-managed policy, or a narrow AWS managed one (e.g. AmazonECSTaskExecutionRolePolicy).",
-)
+@rule("COKO-IAM-003", [ATTACHMENT], severity="critical",
+      anchor="checkov CKV_AWS_274; cdk-nag AwsSolutions-IAM4",
+      remediation="Attach a scoped customer-managed policy, or a narrow AWS managed one (e.g. AmazonECSTaskExecutionRolePolicy).")
 def no_admin(r: Resource) -> list[str]:
+    """No administrator-level managed policy is attached"""
     arn = r.get("policyArn")
     return [f"policyArn is {arn}"] if isinstance(arn, str) and arn.endswith(ADMIN_POLICIES) else []
 
 
-@rule(
-    "COKO-IAM-004",
-    types=[IAM_ROLE],
-    title="Roles trust named services or accounts, never Principal *",
-    severity="critical",
-    anchor="checkov CKV_AWS_60",
-    remediation='Set the trust policy Principal to {"Service": "ecs-tasks.amazonaws.com"} (or the exact account/role).',
-)
+@rule("COKO-IAM-004", [IAM_ROLE], severity="critical",
+      anchor="checkov CKV_AWS_60",
+      remediation='Set the trust policy Principal to {"Service": "ecs-tasks.amazonaws.com"} (or the exact account/role).')
 def trust_policy(r: Resource) -> list[str]:
+    """Roles trust named services or accounts, never Principal *"""
     found = policy_statements(r, "assumeRolePolicy")
     if found is None:
         return []

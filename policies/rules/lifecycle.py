@@ -10,6 +10,7 @@ OpenSearch topology.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..framework import Resource, StackView, as_list, number, rule, stack_rule, unknown
@@ -54,16 +55,12 @@ def stateful(r: Resource) -> bool:
     return r.type in STATEFUL and not (r.type in BUCKETS and is_log_bucket(r))
 
 
-@rule(
-    "COKO-LIFE-001",
-    types=STATEFUL,
-    title="Stateful resources are protected (protect or retainOnDelete)",
-    severity="high",
-    anchor="https://www.pulumi.com/docs/iac/concepts/options/protect/; https://www.pulumi.com/docs/iac/concepts/options/retainondelete/",
-    remediation="Pass opts=ResourceOptions(protect=True) (coko:lifecycle.protect) or retain_on_delete=True to databases, caches, search, data buckets, keys, secrets and vaults.",
-    unknowns="CrossGuard does not expose retainOnDelete: there, only protect can pass and an unprotected resource is skipped.",
-)
+@rule("COKO-LIFE-001", STATEFUL, severity="high",
+      anchor="https://www.pulumi.com/docs/iac/concepts/options/protect/; https://www.pulumi.com/docs/iac/concepts/options/retainondelete/",
+      remediation="Pass opts=ResourceOptions(protect=True) (coko:lifecycle.protect) or retain_on_delete=True to databases, caches, search, data buckets, keys, secrets and vaults.",
+      unknowns="CrossGuard does not expose retainOnDelete: there, only protect can pass and an unprotected resource is skipped.")
 def protected(r: Resource) -> list[str]:
+    """Stateful resources are protected (protect or retainOnDelete)"""
     if not stateful(r):
         return []
     protect, retain = r.option("protect"), r.option("retainOnDelete")
@@ -72,16 +69,12 @@ def protected(r: Resource) -> list[str]:
     return ["neither protect nor retainOnDelete is set: a destroy or replacement deletes its data"]
 
 
-@rule(
-    "COKO-LIFE-002",
-    types=[RDS_INSTANCE, REPLICATION_GROUP],
-    title="Final snapshot names are unique per deletion",
-    severity="medium",
-    anchor=f"{API}/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html (FinalDBSnapshotIdentifier must not name an existing snapshot)",
-    remediation="Derive final_snapshot_identifier from a value that changes per replacement (e.g. pulumi_random.RandomId keepers on the identifier).",
-    unknowns="A name that depends on another resource (random id, timestamp) passes; a literal fails.",
-)
+@rule("COKO-LIFE-002", [RDS_INSTANCE, REPLICATION_GROUP], severity="medium",
+      anchor=f"{API}/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html (FinalDBSnapshotIdentifier must not name an existing snapshot)",
+      remediation="Derive final_snapshot_identifier from a value that changes per replacement (e.g. pulumi_random.RandomId keepers on the identifier).",
+      unknowns="A name that depends on another resource (random id, timestamp) passes; a literal fails.")
 def unique_final_snapshot(r: Resource) -> list[str]:
+    """Final snapshot names are unique per deletion"""
     if truthy(r.get("skipFinalSnapshot")):
         return []
     name = r.get("finalSnapshotIdentifier") or r.get("finalSnapshotName")
@@ -91,14 +84,10 @@ def unique_final_snapshot(r: Resource) -> list[str]:
     return [f"{key} is the fixed name {name!r}: after one delete-and-recreate the next deletion fails (snapshot already exists)"]
 
 
-@rule(
-    "COKO-LIFE-003",
-    types=[*LOAD_BALANCERS, *TARGET_GROUPS],
-    title=f"The ALB and its target group have explicit names with {HEADROOM} characters of headroom",
-    severity="medium",
-    anchor=f"{API}/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html (32 characters); issue 12 (auto-name was 32 of 32)",
-    remediation=f"Set name= explicitly to at most {NAME_LIMIT - HEADROOM} characters (e.g. coko-<stack>-alb / coko-<stack>-api).",
-)
+@rule("COKO-LIFE-003", [*LOAD_BALANCERS, *TARGET_GROUPS], severity="medium",
+      title=f"The ALB and its target group have explicit names with {HEADROOM} characters of headroom",
+      anchor=f"{API}/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html (32 characters); issue 12 (auto-name was 32 of 32)",
+      remediation=f"Set name= explicitly to at most {NAME_LIMIT - HEADROOM} characters (e.g. coko-<stack>-alb / coko-<stack>-api).")
 def named_with_headroom(r: Resource) -> list[str]:
     name, auto = physical_name(r, "name")
     if name is None:
@@ -113,33 +102,25 @@ def _flow_log_groups(stack: StackView) -> set[int]:
     return {id(g) for f in stack.of_type(FLOW_LOG) if (g := owner(f, groups, "logDestination") or owner(f, groups, "logGroupName")) is not None}
 
 
-@stack_rule(
-    "COKO-LOG-003",
-    title="VPC flow-log and WAF log groups are encrypted with KMS",
-    severity="medium",
-    anchor="checkov CKV_AWS_158 (independent scan of the Terraform-plan export); cdk-nag AwsSolutions-VPC7",
-    remediation="Pass kms_key_id (the stack key, whose policy allows logs.<region>.amazonaws.com) to the flow-log and aws-waf-logs-* log groups.",
-)
-def security_logs_encrypted(stack: StackView) -> list[tuple[str, str]]:
+@stack_rule("COKO-LOG-003", severity="medium",
+            anchor="checkov CKV_AWS_158 (independent scan of the Terraform-plan export); cdk-nag AwsSolutions-VPC7",
+            remediation="Pass kms_key_id (the stack key, whose policy allows logs.<region>.amazonaws.com) to the flow-log and aws-waf-logs-* log groups.")
+def security_logs_encrypted(stack: StackView) -> Iterator[tuple[str, str]]:
+    """VPC flow-log and WAF log groups are encrypted with KMS"""
     flow = _flow_log_groups(stack)
-    found = []
     for group in stack.of_type(LOG_GROUP):
         name = group.get("name")
         waf = isinstance(name, str) and name.startswith("aws-waf-logs-")
         if (waf or id(group) in flow) and group.get("kmsKeyId") is None:
-            found.append((group.urn, f"{'WAF' if waf else 'flow-log'} log group {group.name} has no kmsKeyId"))
-    return found
+            yield group.urn, f"{'WAF' if waf else 'flow-log'} log group {group.name} has no kmsKeyId"
 
 
-@stack_rule(
-    "COKO-S3-010",
-    title="Data buckets (media, static) have server access logging",
-    severity="medium",
-    anchor="checkov CKV_AWS_18 (independent scan of the Terraform-plan export); cdk-nag AwsSolutions-S1",
-    remediation="Add an aws.s3.BucketLogging for each data bucket, targeting the stack's log bucket with a per-bucket prefix.",
-    unknowns="The BucketLogging is matched to its bucket by name at preview (bucket ids are unknown).",
-)
+@stack_rule("COKO-S3-010", severity="medium",
+            anchor="checkov CKV_AWS_18 (independent scan of the Terraform-plan export); cdk-nag AwsSolutions-S1",
+            remediation="Add an aws.s3.BucketLogging for each data bucket, targeting the stack's log bucket with a per-bucket prefix.",
+            unknowns="The BucketLogging is matched to its bucket by name at preview (bucket ids are unknown).")
 def access_logging(stack: StackView) -> list[tuple[str, str]]:
+    """Data buckets (media, static) have server access logging"""
     data = [b for b in stack.of_type(*BUCKETS) if not is_log_bucket(b)]
     covered = {id(b) for c in stack.of_type(*BUCKET_LOGGING) if (b := owner(c, data, "bucket")) is not None}
     return [(b.urn, f"{b.name} has no server access logging") for b in data if id(b) not in covered and not b.get("loggings") and not b.get("logging")]
@@ -155,15 +136,11 @@ def _principals(statement: dict[str, Any]) -> list[str]:
     return []
 
 
-@rule(
-    "COKO-IAM-005",
-    types=[IAM_ROLE],
-    title="A role that trusts the account root names a condition (MFA, principal ARN, tags)",
-    severity="high",
-    anchor="AWS IAM User Guide, roles for cross-account/IAM users (trust the account only with conditions); checkov CKV_AWS_61 (independent scan)",
-    remediation="Trust specific role/user ARNs, or add a Condition (aws:PrincipalArn, aws:MultiFactorAuthPresent, aws:PrincipalTag).",
-)
+@rule("COKO-IAM-005", [IAM_ROLE], severity="high",
+      anchor="AWS IAM User Guide, roles for cross-account/IAM users (trust the account only with conditions); checkov CKV_AWS_61 (independent scan)",
+      remediation="Trust specific role/user ARNs, or add a Condition (aws:PrincipalArn, aws:MultiFactorAuthPresent, aws:PrincipalTag).")
 def root_trust_conditioned(r: Resource) -> list[str]:
+    """A role that trusts the account root names a condition (MFA, principal ARN, tags)"""
     found = policy_statements(r, "assumeRolePolicy")
     if found is None:
         return []
@@ -175,15 +152,11 @@ def root_trust_conditioned(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-OS-008",
-    types=[OPENSEARCH_DOMAIN],
-    title="OpenSearch publishes audit logs",
-    severity="medium",
-    anchor="AWS OpenSearch Service audit logs (needs fine-grained access control); checkov CKV_AWS_317 (independent scan)",
-    remediation='Add log_publishing_options {log_type: "AUDIT_LOGS", enabled: True, cloudwatch_log_group_arn: ...} and a log resource policy.',
-)
+@rule("COKO-OS-008", [OPENSEARCH_DOMAIN], severity="medium",
+      anchor="AWS OpenSearch Service audit logs (needs fine-grained access control); checkov CKV_AWS_317 (independent scan)",
+      remediation='Add log_publishing_options {log_type: "AUDIT_LOGS", enabled: True, cloudwatch_log_group_arn: ...} and a log resource policy.')
 def audit_logs(r: Resource) -> list[str]:
+    """OpenSearch publishes audit logs"""
     options = r.get("logPublishingOptions")
     if unknown(options):
         return []
@@ -193,15 +166,11 @@ def audit_logs(r: Resource) -> list[str]:
     return ["no AUDIT_LOGS in logPublishingOptions"]
 
 
-@rule(
-    "COKO-OS-009",
-    types=[OPENSEARCH_DOMAIN],
-    title="Production OpenSearch has three dedicated masters and zone awareness",
-    severity="medium",
-    anchor="AWS OpenSearch Service best practices (dedicated master nodes, Multi-AZ); checkov CKV_AWS_318 (independent scan)",
-    remediation="Set cluster_config dedicated_master_enabled=True, dedicated_master_count=3, zone_awareness_enabled=True (coko:search in the stack file).",
-)
+@rule("COKO-OS-009", [OPENSEARCH_DOMAIN], severity="medium",
+      anchor="AWS OpenSearch Service best practices (dedicated master nodes, Multi-AZ); checkov CKV_AWS_318 (independent scan)",
+      remediation="Set cluster_config dedicated_master_enabled=True, dedicated_master_count=3, zone_awareness_enabled=True (coko:search in the stack file).")
 def resilient_search(r: Resource) -> list[str]:
+    """Production OpenSearch has three dedicated masters and zone awareness"""
     if r.tags.get("RegionRole") != "primary":
         return []
     config = r.get("clusterConfig")

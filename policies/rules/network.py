@@ -41,15 +41,12 @@ def _world_open(cidrs: list[Any], from_port: Any, to_port: Any, protocol: Any) -
     return f"{', '.join(world)} may reach port(s) {int(low)}-{int(high)}"
 
 
-@stack_rule(
-    "COKO-NET-001",
-    title="Every VPC has a flow log",
-    severity="high",
-    anchor="cdk-nag AwsSolutions-VPC7; checkov CKV2_AWS_11",
-    remediation="Add an aws.ec2.FlowLog (traffic_type ALL) to a CloudWatch log group with retention.",
-    unknowns="vpcId is unknown at preview and an opaque id after up: a flow log created by the VPC's component (same parent) covers it.",
-)
+@stack_rule("COKO-NET-001", severity="high",
+            anchor="cdk-nag AwsSolutions-VPC7; checkov CKV2_AWS_11",
+            remediation="Add an aws.ec2.FlowLog (traffic_type ALL) to a CloudWatch log group with retention.",
+            unknowns="vpcId is unknown at preview and an opaque id after up: a flow log created by the VPC's component (same parent) covers it.")
 def flow_logs(stack: StackView) -> list[tuple[str, str]]:
+    """Every VPC has a flow log"""
     logs = stack.of_type(FLOW_LOG)
     return [
         (vpc.urn, f"{vpc.name} has no FlowLog")
@@ -58,15 +55,11 @@ def flow_logs(stack: StackView) -> list[tuple[str, str]]:
     ]
 
 
-@rule(
-    "COKO-NET-002",
-    types=[SECURITY_GROUP, SG_RULE, INGRESS_RULE],
-    title="No ingress from the internet except TCP 80/443",
-    severity="critical",
-    anchor="cdk-nag AwsSolutions-EC23; checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260",
-    remediation="Reference the ALB's security group (or the CloudFront prefix list) instead of 0.0.0.0/0; only the ALB takes 80/443 from the world.",
-)
+@rule("COKO-NET-002", [SECURITY_GROUP, SG_RULE, INGRESS_RULE], severity="critical",
+      anchor="cdk-nag AwsSolutions-EC23; checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260",
+      remediation="Reference the ALB's security group (or the CloudFront prefix list) instead of 0.0.0.0/0; only the ALB takes 80/443 from the world.")
 def world_ingress(r: Resource) -> list[str]:
+    """No ingress from the internet except TCP 80/443"""
     if r.type == INGRESS_RULE:
         cidrs = [r.get("cidrIpv4"), r.get("cidrIpv6")]
         found = _world_open(cidrs, r.get("fromPort"), r.get("toPort"), r.get("ipProtocol"))
@@ -87,14 +80,10 @@ def world_ingress(r: Resource) -> list[str]:
     return problems
 
 
-@rule(
-    "COKO-NET-003",
-    types=[DEFAULT_SG],
-    title="The default security group allows nothing",
-    severity="medium",
-    anchor="checkov CKV2_AWS_12",
-    remediation="Adopt the default security group with aws.ec2.DefaultSecurityGroup(ingress=[], egress=[]).",
-)
+@rule("COKO-NET-003", [DEFAULT_SG], severity="medium",
+      anchor="checkov CKV2_AWS_12",
+      remediation="Adopt the default security group with aws.ec2.DefaultSecurityGroup(ingress=[], egress=[]).")
 def default_sg_closed(r: Resource) -> list[str]:
+    """The default security group allows nothing"""
     return [f"default security group has {key} rules" for key in ("ingress", "egress") if as_list(r.get(key)) and not unknown(r.get(key))]
 

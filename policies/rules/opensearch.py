@@ -29,46 +29,33 @@ SETTINGS = (
 register(__name__, SETTINGS)
 
 
-@rule(
-    "COKO-OS-004",
-    types=[OPENSEARCH_DOMAIN],
-    title="OpenSearch requires TLS 1.2 or later",
-    severity="high",
-    anchor="checkov CKV_AWS_228",
-    remediation='Set domain_endpoint_options.tls_security_policy="Policy-Min-TLS-1-2-PFS-2023-10".',
-)
+@rule("COKO-OS-004", [OPENSEARCH_DOMAIN], severity="high",
+      anchor="checkov CKV_AWS_228",
+      remediation='Set domain_endpoint_options.tls_security_policy="Policy-Min-TLS-1-2-PFS-2023-10".')
 def tls_policy(r: Resource) -> list[str]:
+    """OpenSearch requires TLS 1.2 or later"""
     value = r.get("domainEndpointOptions.tlsSecurityPolicy")
     if unknown(value) or value in TLS12_POLICIES:
         return []
     return [f"domainEndpointOptions.tlsSecurityPolicy is {value!r}"]
 
 
-@rule(
-    "COKO-OS-005",
-    types=[OPENSEARCH_DOMAIN],
-    title="OpenSearch lives inside the VPC",
-    severity="critical",
-    anchor="cdk-nag AwsSolutions-OS1; checkov CKV_AWS_137; awsguard elasticsearch-in-vpc-only",
-    remediation="Set vpc_options with the data subnets and a dedicated security group.",
-)
+@rule("COKO-OS-005", [OPENSEARCH_DOMAIN], severity="critical",
+      anchor="cdk-nag AwsSolutions-OS1; checkov CKV_AWS_137; awsguard elasticsearch-in-vpc-only",
+      remediation="Set vpc_options with the data subnets and a dedicated security group.")
 def in_vpc(r: Resource) -> list[str]:
+    """OpenSearch lives inside the VPC"""
     subnets = r.get("vpcOptions.subnetIds")
     if unknown(subnets) or as_list(subnets):
         return []
     return ["no vpcOptions.subnetIds: the domain has a public endpoint"]
 
 
-@rule(
-    "COKO-OS-007",
-    types=[OPENSEARCH_DOMAIN],
-    title="OpenSearch publishes error and slow logs",
-    severity="low",
-    enforcement="advisory",
-    anchor="cdk-nag AwsSolutions-OS9; checkov CKV_AWS_84",
-    remediation="Add log_publishing_options for ES_APPLICATION_LOGS and SEARCH_SLOW_LOGS to a CloudWatch log group.",
-)
+@rule("COKO-OS-007", [OPENSEARCH_DOMAIN], severity="low", enforcement="advisory",
+      anchor="cdk-nag AwsSolutions-OS9; checkov CKV_AWS_84",
+      remediation="Add log_publishing_options for ES_APPLICATION_LOGS and SEARCH_SLOW_LOGS to a CloudWatch log group.")
 def logs(r: Resource) -> list[str]:
+    """OpenSearch publishes error and slow logs"""
     options = r.get("logPublishingOptions")
     if unknown(options):
         return []

@@ -26,43 +26,31 @@ def _replica(r: Resource) -> bool:
     return bool(r.get("replicateSourceDb"))
 
 
-@rule(
-    "COKO-RDS-001",
-    types=[RDS_INSTANCE],
-    title="RDS storage is encrypted at rest",
-    severity="critical",
-    anchor="cdk-nag AwsSolutions-RDS2; checkov CKV_AWS_16; awsguard rds-storage-encrypted",
-    remediation="Set storage_encrypted=True and kms_key_id to the stack's customer-managed key (a cross-region replica needs a key in its own region).",
-)
+@rule("COKO-RDS-001", [RDS_INSTANCE], severity="critical",
+      anchor="cdk-nag AwsSolutions-RDS2; checkov CKV_AWS_16; awsguard rds-storage-encrypted",
+      remediation="Set storage_encrypted=True and kms_key_id to the stack's customer-managed key (a cross-region replica needs a key in its own region).")
 def storage_encrypted(r: Resource) -> list[str]:
+    """RDS storage is encrypted at rest"""
     value = r.get("storageEncrypted")
     if unknown(value) or truthy(value) or (_replica(r) and r.get("kmsKeyId")):
         return []
     return [f"storageEncrypted is {value!r}"]
 
 
-@rule(
-    "COKO-RDS-003",
-    types=[RDS_INSTANCE],
-    title="The primary region's writable database is Multi-AZ",
-    severity="high",
-    anchor="cdk-nag AwsSolutions-RDS3; checkov CKV_AWS_157",
-    remediation="Set multi_az=True on the primary (RegionRole=primary) instance; read replicas are exempt by design.",
-)
+@rule("COKO-RDS-003", [RDS_INSTANCE], severity="high",
+      anchor="cdk-nag AwsSolutions-RDS3; checkov CKV_AWS_157",
+      remediation="Set multi_az=True on the primary (RegionRole=primary) instance; read replicas are exempt by design.")
 def multi_az(r: Resource) -> list[str]:
+    """The primary region's writable database is Multi-AZ"""
     if _replica(r) or r.tags.get("RegionRole") != "primary":
         return []
     return [f"multiAz is {r.get('multiAz')!r} on the primary database"] if is_false(r.get("multiAz")) else []
 
 
-@rule(
-    "COKO-RDS-004",
-    types=[RDS_INSTANCE],
-    title=f"RDS automated backups are kept at least {MIN_BACKUP_DAYS} days",
-    severity="high",
-    anchor="checkov CKV_AWS_133; awsguard rds-instance-backup-enabled",
-    remediation=f"Set backup_retention_period >= {MIN_BACKUP_DAYS} (the seed keeps 7 days, window 03:00-04:00).",
-)
+@rule("COKO-RDS-004", [RDS_INSTANCE], severity="high",
+      title=f"RDS automated backups are kept at least {MIN_BACKUP_DAYS} days",
+      anchor="checkov CKV_AWS_133; awsguard rds-instance-backup-enabled",
+      remediation=f"Set backup_retention_period >= {MIN_BACKUP_DAYS} (the seed keeps 7 days, window 03:00-04:00).")
 def backups(r: Resource) -> list[str]:
     value = r.get("backupRetentionPeriod")
     if unknown(value):
@@ -73,16 +61,12 @@ def backups(r: Resource) -> list[str]:
     return []
 
 
-@rule(
-    "COKO-RDS-006",
-    types=[RDS_INSTANCE],
-    title="The master password is RDS-managed or a generated Pulumi secret, never a plain value",
-    severity="high",
-    anchor="cdk-nag AwsSolutions-SMG4; terraform-aws-modules/rds manage_master_user_password; AWS RDS docs (no cross-Region replica of a source with an RDS-managed password, design §8)",
-    remediation="Set manage_master_user_password=True, or (for a replicated source) pass a pulumi_random.RandomPassword result, which stays a Pulumi secret.",
-    unknowns="A password redacted as [secret], unknown at preview, or computed from another resource (RandomPassword) passes; under CrossGuard, which decrypts secrets, any password passes.",
-)
+@rule("COKO-RDS-006", [RDS_INSTANCE], severity="high",
+      anchor="cdk-nag AwsSolutions-SMG4; terraform-aws-modules/rds manage_master_user_password; AWS RDS docs (no cross-Region replica of a source with an RDS-managed password, design §8)",
+      remediation="Set manage_master_user_password=True, or (for a replicated source) pass a pulumi_random.RandomPassword result, which stays a Pulumi secret.",
+      unknowns="A password redacted as [secret], unknown at preview, or computed from another resource (RandomPassword) passes; under CrossGuard, which decrypts secrets, any password passes.")
 def managed_password(r: Resource) -> list[str]:
+    """The master password is RDS-managed or a generated Pulumi secret, never a plain value"""
     if _replica(r):
         return []
     password = r.get("password")
@@ -92,46 +76,33 @@ def managed_password(r: Resource) -> list[str]:
     return [] if generated else ["password is a plain value in the program"]
 
 
-@rule(
-    "COKO-RDS-007",
-    types=[RDS_INSTANCE],
-    title="PostgreSQL logs are exported to CloudWatch",
-    severity="medium",
-    anchor="checkov CKV_AWS_129",
-    remediation='Set enabled_cloudwatch_logs_exports=["postgresql", "upgrade"].',
-)
+@rule("COKO-RDS-007", [RDS_INSTANCE], severity="medium",
+      anchor="checkov CKV_AWS_129",
+      remediation='Set enabled_cloudwatch_logs_exports=["postgresql", "upgrade"].')
 def log_exports(r: Resource) -> list[str]:
+    """PostgreSQL logs are exported to CloudWatch"""
     exports = r.get("enabledCloudwatchLogsExports")
     if unknown(exports):
         return []
     return [] if "postgresql" in as_list(exports) else [f"enabledCloudwatchLogsExports is {exports!r}, needs postgresql"]
 
 
-@rule(
-    "COKO-RDS-008",
-    types=[RDS_INSTANCE],
-    title="Enhanced monitoring is on",
-    severity="low",
-    enforcement="advisory",
-    anchor="checkov CKV_AWS_118",
-    remediation="Set monitoring_interval (e.g. 60) and monitoring_role_arn.",
-)
+@rule("COKO-RDS-008", [RDS_INSTANCE], severity="low", enforcement="advisory",
+      anchor="checkov CKV_AWS_118",
+      remediation="Set monitoring_interval (e.g. 60) and monitoring_role_arn.")
 def monitoring(r: Resource) -> list[str]:
+    """Enhanced monitoring is on"""
     value = r.get("monitoringInterval")
     if unknown(value):
         return []
     return [] if (number(value) or 0) > 0 else [f"monitoringInterval is {value!r}"]
 
 
-@rule(
-    "COKO-RDS-009",
-    types=[PARAMETER_GROUP],
-    title="PostgreSQL parameter groups force TLS (rds.force_ssl=1)",
-    severity="high",
-    anchor="checkov CKV2_AWS_69",
-    remediation='Add the parameter {"name": "rds.force_ssl", "value": "1"}.',
-)
+@rule("COKO-RDS-009", [PARAMETER_GROUP], severity="high",
+      anchor="checkov CKV2_AWS_69",
+      remediation='Add the parameter {"name": "rds.force_ssl", "value": "1"}.')
 def force_ssl(r: Resource) -> list[str]:
+    """PostgreSQL parameter groups force TLS (rds.force_ssl=1)"""
     family = r.get("family")
     if isinstance(family, str) and not family.startswith("postgres"):
         return []

@@ -38,15 +38,11 @@ SETTINGS = (
 register(__name__, SETTINGS)
 
 
-@rule(
-    "COKO-S3-002",
-    types=ENCRYPTION,
-    title="Default bucket encryption is SSE-KMS",
-    severity="high",
-    anchor="checkov CKV_AWS_145",
-    remediation='Set apply_server_side_encryption_by_default={sse_algorithm: "aws:kms", kms_master_key_id: <stack key>} and bucket_key_enabled.',
-)
+@rule("COKO-S3-002", ENCRYPTION, severity="high",
+      anchor="checkov CKV_AWS_145",
+      remediation='Set apply_server_side_encryption_by_default={sse_algorithm: "aws:kms", kms_master_key_id: <stack key>} and bucket_key_enabled.')
 def sse_kms(r: Resource) -> list[str]:
+    """Default bucket encryption is SSE-KMS"""
     rules = r.get("rules")
     if unknown(rules):
         return []
@@ -56,15 +52,11 @@ def sse_kms(r: Resource) -> list[str]:
     return [f"sseAlgorithm is {a!r}, not aws:kms" for a in algorithms if not unknown(a) and a not in ("aws:kms", "aws:kms:dsse")]
 
 
-@rule(
-    "COKO-S3-005",
-    types=POLICY,
-    title="Bucket policies deny requests without TLS",
-    severity="high",
-    anchor="cdk-nag AwsSolutions-S10",
-    remediation='Add a Deny statement for "s3:*" on the bucket and its objects with Condition Bool aws:SecureTransport = "false".',
-)
+@rule("COKO-S3-005", POLICY, severity="high",
+      anchor="cdk-nag AwsSolutions-S10",
+      remediation='Add a Deny statement for "s3:*" on the bucket and its objects with Condition Bool aws:SecureTransport = "false".')
 def tls_only(r: Resource) -> list[str]:
+    """Bucket policies deny requests without TLS"""
     found = policy_statements(r, "policy")
     if found is None:
         return []
@@ -76,15 +68,11 @@ def tls_only(r: Resource) -> list[str]:
     return ["no Deny statement on aws:SecureTransport=false"]
 
 
-@rule(
-    "COKO-S3-006",
-    types=BUCKETS + ACL,
-    title="No public canned ACL",
-    severity="critical",
-    anchor="checkov CKV_AWS_20, CKV_AWS_57",
-    remediation='Drop acl (ownership is BucketOwnerEnforced) or use "private"/"log-delivery-write".',
-)
+@rule("COKO-S3-006", BUCKETS + ACL, severity="critical",
+      anchor="checkov CKV_AWS_20, CKV_AWS_57",
+      remediation='Drop acl (ownership is BucketOwnerEnforced) or use "private"/"log-delivery-write".')
 def no_public_acl(r: Resource) -> list[str]:
+    """No public canned ACL"""
     acl = r.get("acl")
     return [f"acl is {acl!r}"] if acl in PUBLIC_ACLS else []
 

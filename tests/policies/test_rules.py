@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from policies import framework
 from policies.framework import UNKNOWN, Resource, Rule, StackView
 from policies.rules import all_rules
+from policies.rules import resource_types as t
 
-from .cases import CASES, RDS, res
+from .cases import CASES, res
 
 RULES = {r.id: r for r in all_rules()}
 
@@ -29,6 +31,24 @@ def test_at_least_forty_rules_with_complete_metadata() -> None:
         assert rule.severity in ("critical", "high", "medium", "low") and rule.enforcement in ("mandatory", "advisory")
 
 
+def test_a_rule_title_is_its_docstring_first_line_or_title_never_both_nor_neither() -> None:
+    def documented(r: Resource) -> list[str]:
+        """Something is on
+
+        More about it."""
+        return []
+
+    def undocumented(r: Resource) -> list[str]:
+        return []
+
+    with pytest.raises(ValueError, match="COKO-TEST-001: give the title once"):
+        framework.rule("COKO-TEST-001", [], severity="low", anchor="a", remediation="r", title="Something is on")(documented)
+    with pytest.raises(ValueError, match="COKO-TEST-002: give the title once"):
+        framework.rule("COKO-TEST-002", [], severity="low", anchor="a", remediation="r")(undocumented)
+    assert "COKO-TEST-001" not in framework.REGISTRY and "COKO-TEST-002" not in framework.REGISTRY
+    assert RULES["COKO-RDS-001"].title == "RDS storage is encrypted at rest"  # from storage_encrypted's docstring
+
+
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_passing_case_has_no_violation(rule_id: str) -> None:
     assert violations(RULES[rule_id], CASES[rule_id].passing) == []
@@ -42,7 +62,7 @@ def test_failing_case_is_reported(rule_id: str) -> None:
 @pytest.mark.parametrize("rule_id", ["COKO-RDS-001", "COKO-RDS-004", "COKO-RDS-005"])
 def test_unknown_value_is_skipped_like_crossguard_at_preview(rule_id: str) -> None:
     key = {"COKO-RDS-001": "storageEncrypted", "COKO-RDS-004": "backupRetentionPeriod", "COKO-RDS-005": "deletionProtection"}[rule_id]
-    assert RULES[rule_id].evaluate(res(RDS, {key: UNKNOWN})) == []
+    assert RULES[rule_id].evaluate(res(t.RDS_INSTANCE, {key: UNKNOWN})) == []
 
 
 def test_secret_value_counts_as_present() -> None:
@@ -55,7 +75,7 @@ def test_secret_interpolated_into_container_definitions_is_a_violation() -> None
 
 
 def test_replica_database_is_not_asked_for_multi_az_or_a_password() -> None:
-    replica = res(RDS, {"replicateSourceDb": "arn:aws:rds:eu-west-3:1:db:coko", "multiAz": False, "kmsKeyId": "arn:key", "tags": {"RegionRole": "secondary"}})
+    replica = res(t.RDS_INSTANCE, {"replicateSourceDb": "arn:aws:rds:eu-west-3:1:db:coko", "multiAz": False, "kmsKeyId": "arn:key", "tags": {"RegionRole": "secondary"}})
     assert [r for r in ("COKO-RDS-001", "COKO-RDS-003", "COKO-RDS-006") if RULES[r].evaluate(replica)] == []
 
 
