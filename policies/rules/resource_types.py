@@ -2,7 +2,8 @@
 
 Tokens are the engine's (``aws:<module>/<resource>:<Class>``). Where pulumi-aws keeps an alias
 module (``alb`` for ``lb``, ``bucketV2`` for ``bucket``), the tuple holds both, so a rule applies
-whichever spelling a program uses.
+whichever spelling a program uses; the singular names the spelling Coko's components create
+(what the tests build).
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ SECRET_RESOURCE = "aws:secretsmanager/secret:Secret"
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
 WEB_ACL_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
 
-BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
-LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
-LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
-TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
+BUCKET = "aws:s3/bucket:Bucket"
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+LISTENER = "aws:lb/listener:Listener"
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+BUCKETS = (BUCKET, "aws:s3/bucketV2:BucketV2")
+LOAD_BALANCERS = (LOAD_BALANCER, "aws:alb/loadBalancer:LoadBalancer")
+LISTENERS = (LISTENER, "aws:alb/listener:Listener")
+TARGET_GROUPS = (TARGET_GROUP, "aws:alb/targetGroup:TargetGroup")

@@ -20,6 +20,10 @@ from components.registry import BUILD_INPUTS, WEB_BUILD_INPUTS, git_image_tag
 from policies.engine import evaluate, parse_levels, stacks_from_preview
 from policies.exemptions import DEFAULT_FILE, load
 from policies.rules import all_rules
+from policies.rules.network import INGRESS_RULE as INGRESS
+from policies.rules.resource_types import DISTRIBUTION
+from policies.rules.resource_types import ECR_REPOSITORY as REPO
+from policies.rules.resource_types import TARGET_GROUP as TG
 from stacks.compute import BACKEND_PORT, LIVENESS_PORT, web_values
 from stacks.config_source import load_stack_file
 from tests.components.compute_helpers import container, services, task_definitions
@@ -29,12 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = names.WEB_ROLE
 ONE_YEAR = 31536000
 MODES = ("preview", "up")
-REPO = "aws:ecr/repository:Repository"
 IMAGE = "docker:index/image:Image"
-TG = "aws:lb/targetGroup:TargetGroup"
 RULE = "aws:lb/listenerRule:ListenerRule"
-INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 CACHE_POLICY = "aws:cloudfront/cachePolicy:CachePolicy"
 API = {"production": "api.coko.africa", "capetown": "api-za.coko.africa"}
 

@@ -12,9 +12,10 @@ from policies import aws_models, crossguard
 from policies.engine import stacks_from_preview
 from policies.framework import UNKNOWN
 from policies.rules import all_rules
+from policies.rules import resource_types as t
 from policies.rules.deploy_names import AUTONAME_SUFFIX, physical_name
 
-from .cases import LB, res
+from .cases import res
 
 RULES = {r.id: r for r in all_rules()}
 
@@ -54,10 +55,10 @@ def test_a_renamed_shape_is_a_clear_error() -> None:
 
 
 def test_auto_name_counts_pulumis_eight_character_suffix() -> None:
-    name, auto = physical_name(res(LB, {}, name="coko-production-edge-alb"), "name")
+    name, auto = physical_name(res(t.LOAD_BALANCER, {}, name="coko-production-edge-alb"), "name")
     assert auto and name is not None and len(name) == len("coko-production-edge-alb") + AUTONAME_SUFFIX == 32
-    assert RULES["COKO-DEPLOY-001"].evaluate(res(LB, {}, name="coko-production-edge-alb")) == []
-    assert RULES["COKO-LIFE-003"].evaluate(res(LB, {}, name="coko-production-edge-alb"))  # fits, but no headroom
+    assert RULES["COKO-DEPLOY-001"].evaluate(res(t.LOAD_BALANCER, {}, name="coko-production-edge-alb")) == []
+    assert RULES["COKO-LIFE-003"].evaluate(res(t.LOAD_BALANCER, {}, name="coko-production-edge-alb"))  # fits, but no headroom
 
 
 def test_plan_options_reach_rules_and_old_plans_without_options_still_load() -> None:
