@@ -1,6 +1,6 @@
-"""The App Platform app: backend service, Celery worker and beat, the PRE_DEPLOY migration job, alerts.
+"""The App Platform app: backend service, Celery worker and beat, the PRE_DEPLOY release job, alerts.
 
-One image (by digest) for every component, as on ECS. Migrations run as a ``PRE_DEPLOY`` job:
+One image (by digest) for every component, as on ECS. Migrations (then collectstatic) run as a ``PRE_DEPLOY`` job:
 App Platform runs it after the build and before any component is replaced, and a non-zero exit
 fails the deployment, so a failed migration never reaches the services.
 App spec reference: https://docs.digitalocean.com/products/app-platform/reference/app-spec/

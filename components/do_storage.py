@@ -1,12 +1,12 @@
-"""Spaces buckets for static and media files behind the Spaces CDN, and the app's Spaces key.
+"""Spaces buckets for static and media files, the static bucket behind the Spaces CDN, and the app's Spaces key.
 
 Buckets are private (no anonymous listing). Objects are private by default and the CDN reads the
 bucket anonymously, so it serves only objects whose ACL is public-read
 (https://docs.digitalocean.com/products/spaces/how-to/set-file-permissions/): the app uploads its
 static files public-read (STATIC_OBJECT_ACL) and links them on the static CDN endpoint; media stay
 private and the app links them with presigned URLs on the media bucket's own endpoint, which the
-CDN would not cache anyway (https://docs.digitalocean.com/products/spaces/how-to/manage-cdn-cache/).
-The media bucket's CDN endpoint is therefore not linked by the app. Object ACLs rather than a
+CDN would not cache anyway (https://docs.digitalocean.com/products/spaces/how-to/manage-cdn-cache/),
+so only the static bucket has a CDN endpoint. Object ACLs rather than a
 public-read bucket policy on the static bucket: a bucket policy cannot be set on a bucket that a
 limited-access key reaches (https://docs.digitalocean.com/products/spaces/how-to/configure-bucket-policies/).
 The key is limited to the two buckets (Spaces per-bucket access keys).
@@ -49,7 +49,7 @@ class SpacesStorage(pulumi.ComponentResource):
 
     bucket_names: dict[str, pulumi.Output[str]]
     bucket_urns: list[pulumi.Output[str]]
-    cdn_endpoints: dict[str, pulumi.Output[str]]
+    static_cdn_endpoint: pulumi.Output[str]
     endpoint: str
     access_key: pulumi.Output[str]
     secret_key: pulumi.Output[str]
@@ -62,7 +62,6 @@ class SpacesStorage(pulumi.ComponentResource):
             # Let's Encrypt through DigitalOcean DNS: the domain's zone must be managed there.
             certificate = do.Certificate(f"{name}-cdn-cert", name=f"{args.prefix}-cdn", type="lets_encrypt", domains=[args.cdn_custom_domain], opts=child)
         buckets: dict[str, do.SpacesBucket] = {}
-        cdns: dict[str, do.Cdn] = {}
         for kind in BUCKETS:
             bucket = do.SpacesBucket(
                 f"{name}-{kind}",
@@ -90,28 +89,24 @@ class SpacesStorage(pulumi.ComponentResource):
                 ],
                 opts=child,
             )
-            # The custom domain (and its certificate) fronts the static bucket; media keeps the CDN name.
-            custom = kind == "static" and certificate is not None
-            cdns[kind] = do.Cdn(
-                f"{name}-{kind}-cdn",
-                origin=bucket.bucket_domain_name,
-                ttl=args.cdn_ttl_seconds,
-                custom_domain=args.cdn_custom_domain if custom else None,
-                certificate_name=certificate.name if custom and certificate is not None else None,
-                opts=child,
-            )
             buckets[kind] = bucket
+        cdn = do.Cdn(
+            f"{name}-static-cdn",
+            origin=buckets["static"].bucket_domain_name,
+            ttl=args.cdn_ttl_seconds,
+            custom_domain=args.cdn_custom_domain if certificate is not None else None,
+            certificate_name=certificate.name if certificate is not None else None,
+            opts=child,
+        )
         key = do.SpacesKey(
             f"{name}-key", name=f"{args.prefix}-app", grants=[{"bucket": b.name, "permission": "readwrite"} for b in buckets.values()], opts=child
         )
         self.bucket_names = {kind: b.name for kind, b in buckets.items()}
         self.bucket_urns = [b.bucket_urn for b in buckets.values()]
-        # One CDN endpoint per bucket (the static bucket's is the custom domain when one is given);
-        # the app links static files on the static one and media with presigned origin URLs.
-        self.cdn_endpoints = {kind: cdn.endpoint for kind, cdn in cdns.items()}
-        if args.cdn_custom_domain:
-            self.cdn_endpoints["static"] = pulumi.Output.from_input(args.cdn_custom_domain)
+        # The app links static files here (the custom domain when one is given); media are linked
+        # with presigned URLs on the media bucket's own endpoint.
+        self.static_cdn_endpoint = pulumi.Output.from_input(args.cdn_custom_domain) if args.cdn_custom_domain else cdn.endpoint
         self.endpoint = f"https://{args.region}.digitaloceanspaces.com"
         self.access_key = pulumi.Output.secret(key.access_key)
         self.secret_key = pulumi.Output.secret(key.secret_key)
-        self.register_outputs({"buckets": self.bucket_names, "cdnEndpoints": self.cdn_endpoints})
+        self.register_outputs({"buckets": self.bucket_names, "staticCdnEndpoint": self.static_cdn_endpoint})

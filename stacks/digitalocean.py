@@ -16,6 +16,7 @@ import pulumi_digitalocean as do
 
 from coko_contract import names
 from coko_contract import outputs as out
+from coko_ecs.tasks import COLLECTSTATIC_COMMAND
 from components.app_env import load_contract
 from components.app_secrets import ENV_NAMES
 from components.do_app import AlertThresholds, AppArgs, AppPlatformApp, Component, app_platform_envs, env
@@ -46,6 +47,12 @@ def database_names() -> list[str]:
 def migration_command() -> str:
     """Every alias in order; `&&` stops at the first failure, which fails the PRE_DEPLOY job."""
     return " && ".join(f"python manage.py migrate_alias {alias}" for alias in names.DATABASE_ALIASES)
+
+
+def release_command() -> str:
+    """The PRE_DEPLOY job: the migrations, then the static files to Spaces (as the AWS release
+    steps do), before any component runs the new image."""
+    return f"{migration_command()} && {' '.join(COLLECTSTATIC_COMMAND)}"
 
 
 def _image_tag(cfg: DoStackConfig) -> str:
@@ -124,8 +131,8 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
         # linked on the static CDN endpoint (the custom domain when given); media stay private and
         # are linked with presigned URLs on the media bucket's own endpoint, not a CDN domain
         # (docs/digitalocean.md "Who reads the files"; the app: coko/settings/production.py).
-        "AWS_S3_CUSTOM_DOMAIN": storage.cdn_endpoints["static"],
-        "AWS_S3_STATIC_DOMAIN": storage.cdn_endpoints["static"],
+        "AWS_S3_CUSTOM_DOMAIN": storage.static_cdn_endpoint,
+        "AWS_S3_STATIC_DOMAIN": storage.static_cdn_endpoint,
         "STATIC_OBJECT_ACL": STATIC_OBJECT_ACL,
         "MEDIA_PRESIGNED_URL_SECONDS": str(cfg.media.presigned_url_seconds),
         "AWS_S3_ENDPOINT_URL": storage.endpoint,  # Spaces speaks S3; no task role: a key below
@@ -164,7 +171,7 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
             repository=image.repository,
             digest=image.digest,
             components=components,
-            migration_command=migration_command(),
+            migration_command=release_command(),
             migration_size_slug=cfg.services.migration_size_slug,
             envs=envs,
             component_envs=component_envs,
@@ -194,7 +201,7 @@ def build_digitalocean(cfg: DoStackConfig, secrets: dict[str, pulumi.Output[str]
         "appName": name,
         "liveUrl": app.live_url,
         "imageDigest": image.digest,
-        "cdnEndpoint": storage.cdn_endpoints["static"],
+        "cdnEndpoint": storage.static_cdn_endpoint,
         "bucketNames": storage.bucket_names,
         "databaseClusterId": postgres.id,
     }

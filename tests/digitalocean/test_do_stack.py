@@ -13,7 +13,7 @@ import pytest
 
 from coko_cli.offline.runner import SECRET, UNKNOWN, ResourceRecord, StackPreview, run_stacks
 from coko_contract.names import DATABASE_ALIASES
-from stacks.digitalocean import database_names, migration_command
+from stacks.digitalocean import database_names
 
 DO = "digitalocean:index/"
 
@@ -65,7 +65,7 @@ def test_clusters_are_private_and_admit_only_the_app(staging: dict[str, StackPre
     assert int(pg.inputs["version"]) >= 15
 
 
-def test_spaces_buckets_are_private_versioned_with_cors_and_lifecycle_behind_the_cdn(staging: dict[str, StackPreview]) -> None:
+def test_spaces_buckets_are_private_versioned_with_cors_and_lifecycle_and_static_files_behind_the_cdn(staging: dict[str, StackPreview]) -> None:
     up = staging["up"]
     buckets = of(up, "spacesBucket:SpacesBucket")
     assert sorted(b.inputs["name"] for b in buckets) == ["coko-staging-media", "coko-staging-static"]
@@ -77,7 +77,9 @@ def test_spaces_buckets_are_private_versioned_with_cors_and_lifecycle_behind_the
         c.inputs["corsRules"][0]["allowedOrigins"] == ["https://staging.coko.africa"]
         for c in of(up, "spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration")
     )
-    assert sorted(c.inputs["origin"] for c in of(up, "cdn:Cdn")) == sorted(b.outputs["bucketDomainName"] for b in buckets)
+    # Only static files go through the CDN; media links are presigned on the media bucket itself.
+    (static,) = [b for b in buckets if b.inputs["name"] == "coko-staging-static"]
+    assert [c.inputs["origin"] for c in of(up, "cdn:Cdn")] == [static.outputs["bucketDomainName"]]
 
 
 def test_app_runs_the_seed_counts_from_the_pushed_digest(staging: dict[str, StackPreview]) -> None:
@@ -93,11 +95,12 @@ def test_app_runs_the_seed_counts_from_the_pushed_digest(staging: dict[str, Stac
     assert image.inputs["imageName"].startswith("registry.digitalocean.com/coko/coko-staging:")
 
 
-def test_pre_deploy_job_migrates_every_alias_in_order(staging: dict[str, StackPreview]) -> None:
+def test_pre_deploy_job_migrates_every_alias_in_order_then_uploads_the_static_files(staging: dict[str, StackPreview]) -> None:
     (job,) = spec(staging["up"])["jobs"]
     assert job["kind"] == "PRE_DEPLOY"
-    assert job["runCommand"] == migration_command()
-    assert [part.split()[-1] for part in job["runCommand"].split(" && ")] == list(DATABASE_ALIASES)
+    steps = job["runCommand"].split(" && ")  # `&&`: the first failing step fails the job, and the deployment
+    assert steps[:-1] == [f"python manage.py migrate_alias {alias}" for alias in DATABASE_ALIASES]
+    assert steps[-1] == "python manage.py collectstatic --noinput"
 
 
 def test_environment_follows_the_contract_and_secrets_are_typed_secret(staging: dict[str, StackPreview]) -> None:
