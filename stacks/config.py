@@ -91,14 +91,29 @@ class DisasterRecoveryConfig(Settings):
         return value
 
 
-class StackConfig(Settings):
-    """Everything under the `coko:` namespace plus the stack's AWS region."""
+class CommonStackConfig(Settings):
+    """What every stack's model holds, whatever its cloud: the stack's name and owner, the image,
+    the storage lifecycle and the alert thresholds (one definition for AWS and DigitalOcean)."""
 
     stack: str = Field(exclude=True)
+    owner: str = Field("platform", description="Owner tag on every resource")
+    storage: StorageConfig = StorageConfig()
+    image: ImageConfig = ImageConfig()
+    monitoring: MonitoringConfig = MonitoringConfig()
+    secret_keys: frozenset[str] = Field(default=frozenset(), exclude=True)
+
+    @property
+    def name(self) -> str:
+        """``coko-<stack>``: the prefix of every resource name of this stack."""
+        return names.prefix(self.stack)
+
+
+class StackConfig(CommonStackConfig):
+    """Everything under the `coko:` namespace plus the stack's AWS region."""
+
     region: str
     role: Literal["primary", "secondary"] = Field(description="primary owns the writable database; secondary runs a read replica")
     environment: str = Field("production", description="passed to the app as ENVIRONMENT")
-    owner: str = Field("platform", description="Owner tag on every resource")
     cloud: Literal["aws"] = Field("aws", description="which cloud the stack deploys to (chooses the stack builder)")
     primary_stack: str | None = Field(None, description="secondary only: the primary's fully qualified stack, <org>/coko/<stack>, for the StackReference")
     domain: DomainConfig = DomainConfig()
@@ -106,16 +121,12 @@ class StackConfig(Settings):
     database: DatabaseConfig = DatabaseConfig()
     cache: CacheConfig = CacheConfig()
     search: SearchConfig = SearchConfig()
-    storage: StorageConfig = StorageConfig()
     services: ServicesConfig = ServicesConfig()
     autoscaling: AutoscalingConfig = AutoscalingConfig()
-    image: ImageConfig = ImageConfig()
     cdn: CdnConfig = CdnConfig()
     waf: WafConfig = WafConfig()
-    monitoring: MonitoringConfig = MonitoringConfig()
     disaster_recovery: DisasterRecoveryConfig = DisasterRecoveryConfig()
     lifecycle: LifecycleConfig = LifecycleConfig()
-    secret_keys: frozenset[str] = Field(default=frozenset(), exclude=True)
 
     @property
     def is_primary(self) -> bool:
@@ -125,11 +136,6 @@ class StackConfig(Settings):
     def cdn_log_region(self) -> str:
         """A secondary must not depend on the primary's region, and CloudFront can't log to an opt-in one."""
         return self.cdn.log_bucket_region or (self.region if self.is_primary else EDGE_REGION)
-
-    @property
-    def name(self) -> str:
-        """``coko-<stack>``: the prefix of every resource name of this stack."""
-        return names.prefix(self.stack)
 
     @property
     def tags(self) -> dict[str, str]:

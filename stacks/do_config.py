@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator, model_va
 from coko_contract import names
 from components.settings import ServiceCounts
 from policies.digitalocean_catalog import APP_DATACENTERS, APP_INSTANCE_SIZES, ENGINES, MIN_POSTGRES_MAJOR, REGISTRY_TIERS
-from stacks.config import REQUIRED_SECRETS, SECRET_KEYS, DomainConfig, ImageConfig, MonitoringConfig, StorageConfig
+from stacks.config import REQUIRED_SECRETS, SECRET_KEYS, CommonStackConfig, DomainConfig
 
 CLOUD: Final = "digitalocean"
 ROLE: Final = "standalone"  # one region, no replica: the RegionRole tag of a DigitalOcean stack
@@ -212,28 +212,22 @@ class DoRegistryConfig(_Settings):
         return value
 
 
-class DoStackConfig(_Settings):
+class DoStackConfig(CommonStackConfig):
     """Everything under ``coko:`` for a DigitalOcean stack; the data center is ``coko:region``."""
 
-    stack: str = Field(exclude=True)
     cloud: Literal["digitalocean"] = CLOUD
     region: str = Field(description="data center with App Platform, e.g. fra1")
     environment: str = Field("staging", description="passed to the app as ENVIRONMENT")
-    owner: str = Field("platform", description="Owner tag")
     vpc_ip_range: str = Field("10.20.0.0/20", description="the VPC's private range")
     domain: DomainConfig = DomainConfig(apex="coko.africa", api="api.staging.coko.africa")
     database: DoDatabaseConfig = DoDatabaseConfig()
     cache: DoCacheConfig = DoCacheConfig()
     search: DoSearchConfig = DoSearchConfig()
-    storage: StorageConfig = StorageConfig()
     services: DoServicesConfig = DoServicesConfig()
-    image: ImageConfig = ImageConfig()
     cdn: DoCdnConfig = DoCdnConfig()
     media: DoMediaConfig = DoMediaConfig()
     email: DoEmailConfig = DoEmailConfig()
     registry: DoRegistryConfig = DoRegistryConfig()
-    monitoring: MonitoringConfig = MonitoringConfig()
-    secret_keys: frozenset[str] = Field(default=frozenset(), exclude=True)
 
     role: Literal["standalone"] = ROLE
     primary_stack: None = None  # no cross-stack reference: the offline runner asks every stack
@@ -246,10 +240,6 @@ class DoStackConfig(_Settings):
     def app_region(self) -> str:
         """The App Platform region slug of the data center (fra1 -> fra)."""
         return APP_DATACENTERS[self.region]
-
-    @property
-    def name(self) -> str:
-        return names.prefix(self.stack)
 
     @property
     def tags(self) -> list[str]:
