@@ -33,7 +33,7 @@ APP = ROOT / "app"
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(APP))
 
-from coko.env_contract import CONTRACT  # noqa: E402 - needs APP on sys.path
+from coko.env_contract import sample_environment  # noqa: E402 - needs APP on sys.path
 
 ALIASES = ("default", "auth_db", "catalog_db", "reading_db", "recommendation_db")
 SEED_BOOKS = 500
@@ -63,13 +63,11 @@ class Result:
 
 def bench_env() -> dict[str, str]:
     """Production-shaped environment: every contract variable, dummy secrets, local services."""
-    env = {var.name: f"bench-{var.name.lower()}" for var in CONTRACT if var.required}
-    env.update(
+    return sample_environment(
         DJANGO_SETTINGS_MODULE="coko_bench_settings",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         CORS_ALLOWED_ORIGINS="http://localhost:3000",
         POSTGRES_HOST="127.0.0.1",
-        POSTGRES_PORT="5432",
         POSTGRES_USER="postgres",
         POSTGRES_PASSWORD="unused-with-trust-auth",
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"),
@@ -77,7 +75,6 @@ def bench_env() -> dict[str, str]:
         PYTHONPATH=os.pathsep.join([str(APP), str(BENCH)]),
         PATH=os.environ.get("PATH", ""),
     )
-    return env
 
 
 def ensure_wrk() -> str:

@@ -134,3 +134,23 @@ def service_contract() -> tuple[EnvVar, ...]:
 def missing(environ: Mapping[str, str]) -> list[str]:
     """Names of required variables that are absent or empty, in contract order."""
     return [var.name for var in CONTRACT if var.required and not environ.get(var.name, "").strip()]
+
+
+#: Values of the right shape for the variables production settings parse (hosts, origins, port,
+#: URLs, regions); :func:`sample_environment` gives every other required variable a placeholder.
+SAMPLE_VALUES: Mapping[str, str] = {
+    "DJANGO_SETTINGS_MODULE": "coko.settings.production",
+    "DJANGO_ALLOWED_HOSTS": "api.coko.africa, www.coko.africa",
+    "CORS_ALLOWED_ORIGINS": "https://coko.africa",
+    "POSTGRES_PORT": "5432",
+    "REDIS_URL": "rediss://:token@cache.internal:6379/0",
+    "AWS_S3_CUSTOM_DOMAIN": "d111.cloudfront.net",
+    "AWS_SES_REGION_NAME": "eu-west-1",
+}
+
+
+def sample_environment(**values: str) -> dict[str, str]:
+    """The smallest environment production settings accept, then ``values``: what the app's
+    tests and benchmarks start from (never a deployment: the secrets are placeholders)."""
+    env = {var.name: f"placeholder-{var.name.lower()}" for var in CONTRACT if var.required}
+    return {**env, **SAMPLE_VALUES, **values}

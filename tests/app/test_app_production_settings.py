@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from coko.env_contract import CONTRACT
+from coko.env_contract import sample_environment
 from conftest import run_manage
 
 PROBE = """
@@ -47,21 +47,6 @@ print(json.dumps({
 """
 
 
-def contract_env(**overrides: str) -> dict[str, str]:
-    env = {var.name: f"value-of-{var.name.lower()}" for var in CONTRACT if var.required}
-    env.update(
-        DJANGO_SETTINGS_MODULE="coko.settings.production",
-        DJANGO_ALLOWED_HOSTS="api.coko.africa, www.coko.africa",
-        CORS_ALLOWED_ORIGINS="https://coko.africa",
-        POSTGRES_PORT="5432",
-        REDIS_URL="rediss://:token@cache.internal:6379/0",
-        AWS_S3_CUSTOM_DOMAIN="d111.cloudfront.net",
-        AWS_SES_REGION_NAME="eu-west-1",
-    )
-    env.update(overrides)
-    return env
-
-
 def load(env: dict[str, str]) -> dict:
     result = run_manage(["shell", "-c", PROBE], env)
     assert result.returncode == 0, result.stderr
@@ -69,7 +54,7 @@ def load(env: dict[str, str]) -> dict:
 
 
 def test_production_settings_apply_the_seed_security_and_service_values() -> None:
-    s = load(contract_env())
+    s = load(sample_environment())
     assert s["debug"] is False and s["ssl_redirect"] is True
     assert s["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert s["hsts"] == [31_536_000, True] and s["cookies_secure"] == [True, True]
@@ -83,58 +68,58 @@ def test_production_settings_apply_the_seed_security_and_service_values() -> Non
         "reading_db": "coko_reading",
         "recommendation_db": "coko_recommendation",
     }
-    assert s["db_user"] == "value-of-postgres_user"
+    assert s["db_user"] == "placeholder-postgres_user"
     cache = s["cache"]
     assert cache["KEY_PREFIX"] == "coko" and cache["TIMEOUT"] == 300
     assert cache["OPTIONS"]["SOCKET_TIMEOUT"] <= 0.5 and cache["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] <= 0.5
     pool = cache["OPTIONS"]["CONNECTION_POOL_KWARGS"]
     assert pool["max_connections"] == 50 and pool["retry_on_timeout"] is False
     assert s["celery"] == ["rediss://:token@cache.internal:6379/0", "json", "UTC", 4, 1000, True]
-    assert s["storages"]["staticfiles"]["OPTIONS"]["bucket_name"] == "value-of-aws_static_bucket_name"
+    assert s["storages"]["staticfiles"]["OPTIONS"]["bucket_name"] == "placeholder-aws_static_bucket_name"
     # Content-hashed names: the old and the new release each serve their own files, cached a year.
     assert s["storages"]["staticfiles"]["BACKEND"] == "storages.backends.s3.S3ManifestStaticStorage"
     assert s["storages"]["staticfiles"]["OPTIONS"]["object_parameters"] == {"CacheControl": "public, max-age=31536000, immutable"}
-    assert s["storages"]["default"]["OPTIONS"]["bucket_name"] == "value-of-aws_storage_bucket_name"
+    assert s["storages"]["default"]["OPTIONS"]["bucket_name"] == "placeholder-aws_storage_bucket_name"
     assert s["static_url"] == "https://d111.cloudfront.net/static/"
     # One CloudFront distribution serves both paths: media and static share its domain.
     assert s["media_url"] == "https://d111.cloudfront.net/media/"
     assert {s["storages"][k]["OPTIONS"]["custom_domain"] for k in ("default", "staticfiles")} == {"d111.cloudfront.net"}
     assert s["access_key"] is False, "S3 must use the task role, not keys, and AWS's own endpoint"
-    assert s["email"] == ["django_ses.SESBackend", "eu-west-1", "value-of-default_from_email"]
+    assert s["email"] == ["django_ses.SESBackend", "eu-west-1", "placeholder-default_from_email"]
     # verify-full against the RDS bundle shipped in the image (no POSTGRES_CA_CERT on AWS).
     assert s["db_options"]["sslmode"] == "verify-full" and s["db_options"]["sslrootcert"].endswith("/certs/rds-ca-bundle.pem")
-    assert s["payments"] == ["value-of-orange_money_api_key", "value-of-mtn_momo_secret", "value-of-wave_api_key"]
+    assert s["payments"] == ["placeholder-orange_money_api_key", "placeholder-mtn_momo_secret", "placeholder-wave_api_key"]
     assert s["sentry"] is False, "no DSN, no Sentry"
 
 
 def test_sentry_is_enabled_by_a_dsn_without_personal_data() -> None:
-    s = load(contract_env(SENTRY_DSN="https://public@sentry.invalid/1", ENVIRONMENT="staging"))
+    s = load(sample_environment(SENTRY_DSN="https://public@sentry.invalid/1", ENVIRONMENT="staging"))
     assert s["sentry"] == {"pii": False, "traces": 0.1, "environment": "staging"}
 
 
 def test_read_replica_region_makes_database_sessions_read_only() -> None:
-    s = load(contract_env(DATABASE_READ_ONLY="true"))
+    s = load(sample_environment(DATABASE_READ_ONLY="true"))
     assert "-c default_transaction_read_only=on" in s["db_options"]["options"]
     assert s["session_engine"] == "django.contrib.sessions.backends.cache"
-    assert "default_transaction_read_only" not in load(contract_env())["db_options"]["options"]
+    assert "default_transaction_read_only" not in load(sample_environment())["db_options"]["options"]
 
 
 def test_production_bounds_every_database_wait_by_default() -> None:
-    options = load(contract_env())["db_options"]
+    options = load(sample_environment())["db_options"]
     assert "-c statement_timeout=4000" in options["options"]
     assert options["client_timeout"] == 5.0, "a frozen server costs at most 5 s per statement"
     assert options["connect_timeout"] <= 5 and options["keepalives"] == 1 and options["tcp_user_timeout"] > 0
-    assert "-c statement_timeout=2500" in load(contract_env(DATABASE_TIMEOUT_SECONDS="2.5"))["db_options"]["options"]
+    assert "-c statement_timeout=2500" in load(sample_environment(DATABASE_TIMEOUT_SECONDS="2.5"))["db_options"]["options"]
 
 
 def test_a_malformed_database_timeout_is_refused_with_its_name() -> None:
-    result = run_manage(["check"], contract_env(DATABASE_TIMEOUT_SECONDS="five"))
+    result = run_manage(["check"], sample_environment(DATABASE_TIMEOUT_SECONDS="five"))
     assert result.returncode != 0
     assert "DATABASE_TIMEOUT_SECONDS must be a number of seconds" in result.stderr.strip().splitlines()[-1]
 
 
 def test_production_settings_refuse_to_load_and_name_every_missing_variable() -> None:
-    env = contract_env()
+    env = sample_environment()
     for name in ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "WAVE_SECRET"):
         del env[name]
     env["AWS_S3_CUSTOM_DOMAIN"] = ""

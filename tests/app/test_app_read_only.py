@@ -117,9 +117,9 @@ print(any(entry[0][0] == "update_last_login" for entry in user_logged_in.receive
 
 @pytest.mark.parametrize(("read_only", "connected"), [("true", "False"), ("", "True")])
 def test_production_stops_writing_last_login_only_in_read_only_mode(read_only: str, connected: str) -> None:
+    from coko.env_contract import sample_environment
     from conftest import run_manage
-    from test_app_production_settings import contract_env
 
-    result = run_manage(["shell", "-c", LAST_LOGIN_PROBE], contract_env(DATABASE_READ_ONLY=read_only))
+    result = run_manage(["shell", "-c", LAST_LOGIN_PROBE], sample_environment(DATABASE_READ_ONLY=read_only))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == connected

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from coko.env_contract import CONTRACT
+from coko.env_contract import sample_environment
 
 APP_DIR = Path(__file__).resolve().parents[2] / "app"
 BUCKET = "coko-production-static-test"
@@ -24,18 +24,11 @@ PREVIOUS_RELEASE_FILE = "static/admin/css/base.0123456789ab.css"
 
 
 def production_env(endpoint: str) -> dict[str, str]:
-    env = {var.name: f"value-of-{var.name.lower()}" for var in CONTRACT if var.required}
-    env.update(
+    return sample_environment(
         PATH=os.environ.get("PATH", ""),
-        DJANGO_SETTINGS_MODULE="coko.settings.production",
-        DJANGO_ALLOWED_HOSTS="api.coko.africa",
-        CORS_ALLOWED_ORIGINS="https://coko.africa",
-        POSTGRES_PORT="5432",
         REDIS_URL="redis://127.0.0.1:9/0",
         AWS_STATIC_BUCKET_NAME=BUCKET,
         AWS_S3_REGION_NAME=REGION,
-        AWS_S3_CUSTOM_DOMAIN="d111.cloudfront.net",
-        AWS_SES_REGION_NAME="eu-west-1",
         AWS_ENDPOINT_URL=endpoint,
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",
@@ -43,7 +36,6 @@ def production_env(endpoint: str) -> dict[str, str]:
         AWS_CONFIG_FILE="/nonexistent",
         AWS_SHARED_CREDENTIALS_FILE="/nonexistent",
     )
-    return env
 
 
 @pytest.fixture(scope="module")
