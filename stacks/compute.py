@@ -11,6 +11,7 @@ talks to the API, never to the database); it rolls with its own image and is in 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,7 @@ SES_REGION = "eu-west-1"
 # The reader frontend's image (app/web/Dockerfile, docs/web.md "The image"): `node server.js` as
 # user coko (10001) on port 3000; no curl, so the health check is Node's fetch; the standalone
 # server writes nothing but os.tmpdir() (/tmp, a task volume) under a read-only root filesystem.
+KEEP_IMAGES = 30  # ECR lifecycle: the newest images of each repository, enough to roll back weeks
 WEB_CONTEXT = "app/web"
 WEB_DOCKERFILE = "app/web/Dockerfile"
 WEB_COMMAND = ("node", "server.js")
@@ -148,24 +150,8 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
     name = cfg.name
     tags = cfg.tags
     kms_arn = regional.kms_key.arn
-    try:
-        env = build_container_env(load_contract(), plain_values(cfg, regional, edge.cdn_domain), regional.secret_arns)
-    except ValueError as exc:
-        raise pulumi.RunError(f"stack {cfg.stack}: {exc}") from None
-
-    image = AppImage(
-        f"{name}-app",
-        AppImageArgs(
-            repository_name=naming.repository_name(cfg.stack),
-            tag=image_tag(cfg),
-            platform=cfg.image.platform,
-            context=".",
-            dockerfile="app/Dockerfile",
-            kms_key_arn=kms_arn,
-            keep_images=30,
-            tags=tags,
-        ),
-    )
+    env = _container_env(cfg, lambda: build_container_env(load_contract(), plain_values(cfg, regional, edge.cdn_domain), regional.secret_arns))
+    image = _image(cfg, regional, f"{name}-app", naming.repository_name(cfg.stack), image_tag(cfg), context=".", dockerfile="app/Dockerfile")
     cluster = AppCluster(f"{name}-ecs", AppClusterArgs(cluster_name=naming.cluster_name(cfg.stack), tags=tags))
     storage = regional.storage
     roles = TaskRoles(
@@ -246,26 +232,39 @@ def build_compute(cfg: StackConfig, regional: Regional, edge: EdgeWiring) -> Com
     return Compute(image=image, cluster=cluster, roles=roles, services=services, env=env, web_image=web_image, web_env=web_env, outputs=outputs)
 
 
+def _container_env(cfg: StackConfig, build: Callable[[], ContainerEnv]) -> ContainerEnv:
+    """The task's environment from its contract; a mismatch stops the program with one message."""
+    try:
+        return build()
+    except ValueError as exc:
+        raise pulumi.RunError(f"stack {cfg.stack}: {exc}") from None
+
+
+def _image(cfg: StackConfig, regional: Regional, logical_name: str, repository: str, tag: str, *, context: str, dockerfile: str) -> AppImage:
+    """An image built by `pulumi up` into its own ECR repository, encrypted with the region's key."""
+    return AppImage(
+        logical_name,
+        AppImageArgs(
+            repository_name=repository,
+            tag=tag,
+            platform=cfg.image.platform,
+            context=context,
+            dockerfile=dockerfile,
+            kms_key_arn=regional.kms_key.arn,
+            keep_images=KEEP_IMAGES,
+            tags=cfg.tags,
+        ),
+    )
+
+
 def _web(cfg: StackConfig, regional: Regional, edge: EdgeWiring, cluster: AppCluster) -> tuple[AppImage, ContainerEnv, AppService]:
     """The reader frontend: its image, its own security group and roles (no AWS permission for its
     code, no secret), and an autoscaled service behind the web target group."""
-    name, role, tags, kms_arn = cfg.name, naming.WEB_ROLE, cfg.tags, regional.kms_key.arn
-    try:
-        env = build_container_env(load_json_contract(), web_values(cfg), {}, source=str(WEB_CONTRACT_PATH.relative_to(PROJECT_ROOT)))
-    except ValueError as exc:
-        raise pulumi.RunError(f"stack {cfg.stack}: {exc}") from None
-    image = AppImage(
-        f"{name}-web-image",
-        AppImageArgs(
-            repository_name=naming.web_repository_name(cfg.stack),
-            tag=image_tag(cfg, WEB_BUILD_INPUTS),
-            platform=cfg.image.platform,
-            context=WEB_CONTEXT,
-            dockerfile=WEB_DOCKERFILE,
-            kms_key_arn=kms_arn,
-            keep_images=30,
-            tags=tags,
-        ),
+    name, role, tags = cfg.name, naming.WEB_ROLE, cfg.tags
+    source = str(WEB_CONTRACT_PATH.relative_to(PROJECT_ROOT))
+    env = _container_env(cfg, lambda: build_container_env(load_json_contract(), web_values(cfg), {}, source=source))
+    image = _image(
+        cfg, regional, f"{name}-web-image", naming.web_repository_name(cfg.stack), image_tag(cfg, WEB_BUILD_INPUTS), context=WEB_CONTEXT, dockerfile=WEB_DOCKERFILE
     )
     log_group = naming.log_group_name(cfg.stack, role)
     roles = ImageOnlyTaskRoles(
