@@ -9,7 +9,6 @@ rotation). ECS cannot add secrets through ``overrides``, hence a task definition
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pulumi
@@ -89,8 +88,7 @@ class DbAdminTask(pulumi.ComponentResource):
             policy=pulumi.Output.all(app_secret_arn, backend.kms_key_arn).apply(lambda v: admin_task_policy(secret_arn(v[0]), v[1], backend.region)),
             opts=child,
         )
-        args = dataclasses.replace(
-            backend,
+        args = backend.one_off(
             role=ROLE,
             family=family,
             container_name=ROLE,
@@ -98,10 +96,6 @@ class DbAdminTask(pulumi.ComponentResource):
             secrets=secrets,
             execution_role_arn=execution.arn,
             task_role_arn=task.arn,
-            port=None,
-            health_check=None,
-            load_balancing=None,
-            scaling=None,
             tags=tags,
         )
         _group, definition = logged_task_definition(name, args, tags, parent=self)

@@ -8,6 +8,7 @@ task volume on /tmp only, non-root user, all Linux capabilities dropped, secrets
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,6 +127,11 @@ class AppServiceArgs:
         secret_names = {str(s["name"]) for s in self.secrets}
         if overlap := secret_names & set(names):
             raise ValueError(f"{self.role}: {', '.join(sorted(overlap))} both in environment and secrets")
+
+    def one_off(self, **changes: Any) -> AppServiceArgs:
+        """The same container as a one-off task: no port, health check, load balancer or scaling
+        (what only a long-running service has), then ``changes``."""
+        return dataclasses.replace(self, port=None, health_check=None, load_balancing=None, scaling=None, **changes)
 
 
 def container_definition(args: AppServiceArgs) -> dict[str, Any]:
