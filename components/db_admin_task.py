@@ -9,13 +9,12 @@ rotation). ECS cannot add secrets through ``overrides``, hence a task definition
 
 from __future__ import annotations
 
-import json
-
 import pulumi
 import pulumi_aws as aws
 
 from components.app_env import secret_arn
 from components.ecs_service import AppServiceArgs, logged_task_definition
+from components.iam_policy import allow, document
 from components.task_roles import ecs_role_pair, execution_policy
 
 ROLE = "dbadmin"
@@ -23,25 +22,12 @@ ROLE = "dbadmin"
 
 def admin_task_policy(app_secret_arn: str, kms_key_arn: str, region: str) -> str:
     """Read and write the app's login secret (rotation), through Secrets Manager only."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "RotateAppLogin",
-                    "Effect": "Allow",
-                    "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"],
-                    "Resource": app_secret_arn,
-                },
-                {
-                    "Sid": "SecretKey",
-                    "Effect": "Allow",
-                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                    "Resource": kms_key_arn,
-                    "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
-                },
-            ],
-        }
+    via_secrets_manager = {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}
+    return document(
+        [
+            allow("RotateAppLogin", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], app_secret_arn),
+            allow("SecretKey", ["kms:Decrypt", "kms:GenerateDataKey"], kms_key_arn, via_secrets_manager),
+        ]
     )
 
 

@@ -12,21 +12,15 @@ frontend): pull its one image, write its one log group, and a task role without 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.app_env import secret_arn
-
-Statement = dict[str, Any]
-
-
-def _document(statements: list[Statement]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+from components.iam_policy import Statement, allow
+from components.iam_policy import document as _document
 
 
 def assume_role_policy(account_id: str, region: str) -> str:
@@ -55,26 +49,16 @@ def execution_policy(repository_arn: str, log_group_arns: Sequence[str], secret_
     the secondary's database login is a replica encrypted with its own key).
     """
     statements: list[Statement] = [
-        {"Sid": "EcrToken", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
-        {
-            "Sid": "EcrPull",
-            "Effect": "Allow",
-            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-            "Resource": repository_arn,
-        },
-        {
-            "Sid": "Logs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": sorted(f"{arn}:log-stream:*" for arn in log_group_arns),
-        },
+        allow("EcrToken", ["ecr:GetAuthorizationToken"], "*"),
+        allow("EcrPull", ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], repository_arn),
+        allow("Logs", ["logs:CreateLogStream", "logs:PutLogEvents"], sorted(f"{arn}:log-stream:*" for arn in log_group_arns)),
     ]
     arns = sorted({secret_arn(ref) for ref in secret_refs})
     if arns:
-        statements.append({"Sid": "InjectedSecrets", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": arns})
+        statements.append(allow("InjectedSecrets", ["secretsmanager:GetSecretValue"], arns))
     keys = sorted(set(secret_key_arns))
     if arns and keys:
-        statements.append({"Sid": "DecryptSecrets", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": keys})
+        statements.append(allow("DecryptSecrets", ["kms:Decrypt"], keys))
     return _document(statements)
 
 
@@ -88,42 +72,18 @@ def task_policy(
 ) -> str:
     """Object access to the app's buckets, SES send from the app's address, HTTP to its search domain."""
     statements: list[Statement] = [
-        {
-            "Sid": "BucketObjects",
-            "Effect": "Allow",
-            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            "Resource": sorted(f"{arn}/*" for arn in bucket_arns),
-        },
+        allow("BucketObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], sorted(f"{arn}/*" for arn in bucket_arns)),
         # django-storages lists keys (collectstatic, exists()).
-        {"Sid": "BucketList", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": sorted(bucket_arns)},
-        {
-            "Sid": "SendMail",
-            "Effect": "Allow",
-            "Action": ["ses:SendEmail", "ses:SendRawEmail"],
-            "Resource": sorted(ses_identity_arns),
-            "Condition": {"StringEquals": {"ses:FromAddress": from_address}},
-        },
+        allow("BucketList", ["s3:ListBucket"], sorted(bucket_arns)),
+        allow("SendMail", ["ses:SendEmail", "ses:SendRawEmail"], sorted(ses_identity_arns), {"StringEquals": {"ses:FromAddress": from_address}}),
     ]
     if kms_key_arn:
         # The buckets are SSE-KMS with the stack CMK: reading and writing objects needs the key, via S3 only.
-        statements.append(
-            {
-                "Sid": "BucketKey",
-                "Effect": "Allow",
-                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                "Resource": kms_key_arn,
-                "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
-            }
-        )
+        via_s3 = {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}
+        statements.append(allow("BucketKey", ["kms:Decrypt", "kms:GenerateDataKey"], kms_key_arn, via_s3))
     if search_domain_arn:
-        statements.append(
-            {
-                "Sid": "Search",
-                "Effect": "Allow",
-                "Action": ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
-                "Resource": f"{search_domain_arn}/*",
-            }
-        )
+        http = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"]
+        statements.append(allow("Search", http, f"{search_domain_arn}/*"))
     return _document(statements)
 
 
