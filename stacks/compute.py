@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 
 from coko_contract import names as naming
+from coko_ecs.tasks import PROVISION_COMMAND
 from components.app_env import WEB_CONTRACT_PATH, ContainerEnv, build_container_env, load_contract, load_json_contract
 from components.app_security_group import AppSecurityGroup, AppSecurityGroupArgs
 from components.cluster import AppCluster, AppClusterArgs
@@ -37,7 +38,6 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "scheduler": ("/app/bin/start-beat",),  # celery beat: exactly one task
 }
 # The admin task's default command; `coko` overrides it (rotate_db_credentials, check_database).
-DB_ADMIN_COMMAND = ("python", "manage.py", "provision_db_users")
 HEALTH_CHECK = ("CMD", "python", "/app/bin/healthcheck")  # no curl in the image
 APP_USER = "10001:10001"  # the Dockerfile's `coko` user
 BACKEND_PORT = 8000
@@ -344,7 +344,7 @@ def _db_admin_task(
         raise pulumi.RunError(f"stack {cfg.stack}: {exc}") from None
     return DbAdminTask(
         f"{cfg.name}-dbadmin",
-        dataclasses.replace(backend, command=DB_ADMIN_COMMAND, environment=env.environment),
+        dataclasses.replace(backend, command=PROVISION_COMMAND, environment=env.environment),
         family=naming.dbadmin_family(cfg.stack),
         log_group_name=naming.log_group_name(cfg.stack, "dbadmin"),
         secrets=env.secrets,

@@ -30,6 +30,13 @@ def up(previews: dict[str, dict[str, StackPreview]]) -> dict[str, StackPreview]:
     return previews["up"]
 
 
+@pytest.fixture(params=STACKS)
+def preview(request: pytest.FixtureRequest, up: dict[str, StackPreview]) -> StackPreview:
+    """Each AWS stack's up-mode preview in turn: a test that takes it runs once per stack."""
+    stack: str = request.param
+    return up[stack]
+
+
 def of_type(preview: StackPreview, type_: str) -> list[Any]:
     """Resources of one Pulumi type token, e.g. aws:rds/instance:Instance."""
     return [r for r in preview.resources if r.type == type_]

@@ -11,9 +11,7 @@ from tests.conftest import STACKS, assert_on_data_subnets, of_type, one, stack_k
 GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_cache_is_encrypted_at_rest_and_in_transit_with_an_auth_token(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_cache_is_encrypted_at_rest_and_in_transit_with_an_auth_token(preview: StackPreview) -> None:
     group = one(preview, GROUP).inputs
     assert group["atRestEncryptionEnabled"] is True
     assert group["kmsKeyId"] == stack_key(preview).outputs["arn"]
@@ -32,18 +30,14 @@ def test_two_nodes_fail_over_automatically_across_zones(up: dict[str, StackPrevi
     assert group["nodeType"] == {"production": "cache.r6g.large", "capetown": "cache.m5.large"}[stack]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_cache_has_its_own_subnet_group_on_the_data_subnets_and_snapshots(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_cache_has_its_own_subnet_group_on_the_data_subnets_and_snapshots(preview: StackPreview) -> None:
     group = one(preview, GROUP).inputs
     assert_on_data_subnets(preview, "aws:elasticache/subnetGroup:SubnetGroup", group["subnetGroupName"])
     assert group["snapshotRetentionLimit"] == 7
     assert group["snapshotWindow"] == "02:00-03:00"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_slow_log_is_delivered_to_an_encrypted_log_group(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_slow_log_is_delivered_to_an_encrypted_log_group(preview: StackPreview) -> None:
     delivery = one(preview, GROUP).inputs["logDeliveryConfigurations"]
     assert [(d["logType"], d["destinationType"]) for d in delivery] == [("slow-log", "cloudwatch-logs")]
     group = next(g for g in of_type(preview, "aws:cloudwatch/logGroup:LogGroup") if g.inputs.get("name") == delivery[0]["destination"])
@@ -62,9 +56,7 @@ def test_redis_url_is_a_cmk_encrypted_secret_whose_value_stays_secret(previews: 
     assert version.inputs["secretString"] == (SECRET if mode == "up" else UNKNOWN)
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_redis_url_value_is_the_tls_url_of_the_primary_endpoint(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_redis_url_value_is_the_tls_url_of_the_primary_endpoint(preview: StackPreview) -> None:
     endpoint = one(preview, GROUP).outputs["primaryEndpointAddress"]
     version = one(preview, "aws:secretsmanager/secretVersion:SecretVersion", "-cache-url")
     # The raw value (what AWS would store) is only visible in the mock's outputs, never in inputs.

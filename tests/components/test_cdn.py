@@ -29,9 +29,7 @@ def cache_policy(preview: StackPreview, policy_id: str) -> dict:
     return next(r.inputs for r in of_type(preview, CACHE) if r.outputs["id"] == policy_id)
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_viewer_certificate_is_issued_in_us_east_1_with_tls12_2021_and_sni(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_viewer_certificate_is_issued_in_us_east_1_with_tls12_2021_and_sni(preview: StackPreview) -> None:
     cert = one(preview, "aws:acm/certificate:Certificate", "certs-viewer")
     assert cert.region == "us-east-1"
     viewer = distribution(preview)["viewerCertificate"]
@@ -55,9 +53,7 @@ def test_every_behaviour_redirects_to_https_compresses_and_caches_only_safe_meth
         assert set(b["cachedMethods"]) <= {"GET", "HEAD", "OPTIONS"}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_api_accepts_every_method_with_the_seed_ttls(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_api_accepts_every_method_with_the_seed_ttls(preview: StackPreview) -> None:
     api = distribution(preview)["defaultCacheBehavior"]
     assert api["targetOriginId"] == "api"
     assert set(api["allowedMethods"]) == {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
@@ -71,9 +67,7 @@ def test_api_accepts_every_method_with_the_seed_ttls(up: dict[str, StackPreview]
     assert request["headersConfig"]["headerBehavior"] == "allViewerAndWhitelistCloudFront"  # Host reaches Django
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_static_and_media_come_from_their_buckets_with_the_seed_ttls(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_static_and_media_come_from_their_buckets_with_the_seed_ttls(preview: StackPreview) -> None:
     ordered = {b["pathPattern"]: b for b in distribution(preview)["orderedCacheBehaviors"] if b["targetOriginId"] != "api"}
     assert set(ordered) == {"/static/*", "/media/*"}  # the ALB's /_next/static/*: test_web_service.py
     static = cache_policy(preview, ordered["/static/*"]["cachePolicyId"])
@@ -84,9 +78,7 @@ def test_static_and_media_come_from_their_buckets_with_the_seed_ttls(up: dict[st
         assert set(b["allowedMethods"]) == {"GET", "HEAD", "OPTIONS"}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_buckets_are_read_through_origin_access_control_only(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_buckets_are_read_through_origin_access_control_only(preview: StackPreview, up: dict[str, StackPreview]) -> None:
     oac = one(preview, "aws:cloudfront/originAccessControl:OriginAccessControl")
     assert (oac.inputs["signingBehavior"], oac.inputs["signingProtocol"], oac.inputs["originAccessControlOriginType"]) == ("always", "sigv4", "s3")
     origins = {o["originId"]: o for o in distribution(preview)["origins"]}
@@ -99,7 +91,7 @@ def test_buckets_are_read_through_origin_access_control_only(up: dict[str, Stack
         assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
         assert allow["Action"] == "s3:GetObject"
         readers = [one(preview, CF).outputs["arn"]]
-        if stack == "capetown":  # Paris's distribution fails over to these copies (origin groups)
+        if preview.stack == "capetown":  # Paris's distribution fails over to these copies (origin groups)
             readers.append(up["production"].outputs["cdnDistributionArn"])
         assert allow["Condition"] == {"StringEquals": {"AWS:SourceArn": readers}}
 
@@ -113,9 +105,7 @@ def test_api_origin_is_the_alb_name_over_https_tls12(up: dict[str, StackPreview]
     assert custom["originSslProtocols"] == ["TLSv1.2"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_security_headers_reproduce_the_seed_nginx_headers_on_every_behaviour(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_security_headers_reproduce_the_seed_nginx_headers_on_every_behaviour(preview: StackPreview) -> None:
     policy = one(preview, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
     headers = policy.inputs["securityHeadersConfig"]
     hsts = headers["strictTransportSecurity"]
@@ -135,12 +125,10 @@ def test_price_class_includes_african_edges_and_ipv6_is_on(up: dict[str, StackPr
     assert d["webAclId"] == one(up[stack], "aws:wafv2/webAcl:WebAcl").outputs["arn"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_access_logs_go_to_a_bucket_outside_opt_in_regions(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_access_logs_go_to_a_bucket_outside_opt_in_regions(preview: StackPreview) -> None:
     bucket = one(preview, "aws:s3/bucket:Bucket", "cdn-logs")
     # Paris logs stay in Paris; Cape Town's may not go to its opt-in region, nor depend on Paris.
-    expected = "eu-west-3" if stack == "production" else "us-east-1"
+    expected = "eu-west-3" if preview.stack == "production" else "us-east-1"
     assert bucket.region == expected
     for child in ("bucketAcl", "bucketOwnershipControls", "bucketPolicy", "bucketPublicAccessBlock"):
         assert {r.region for r in of_type(preview, f"aws:s3/{child}:{child[0].upper()}{child[1:]}") if "cdn-logs" in r.name} == {expected}

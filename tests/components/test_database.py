@@ -9,14 +9,12 @@ import pytest
 from coko_cli.offline.runner import StackPreview
 from components.database import DatabaseArgs
 from components.settings import DatabaseConfig
-from tests.conftest import STACKS, assert_on_data_subnets, of_type, one, stack_key
+from tests.conftest import assert_on_data_subnets, of_type, one, stack_key
 
 RDS = "aws:rds/instance:Instance"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_database_is_private_encrypted_and_in_the_data_subnets(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_database_is_private_encrypted_and_in_the_data_subnets(preview: StackPreview) -> None:
     db = one(preview, RDS).inputs
     assert db["publiclyAccessible"] is False
     assert db["storageEncrypted"] is True
@@ -45,9 +43,7 @@ def test_production_database_is_multi_az_protected_and_keeps_a_final_snapshot(up
     assert db["iamDatabaseAuthenticationEnabled"] is True
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_parameter_group_forces_ssl_and_logs_slow_queries(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_parameter_group_forces_ssl_and_logs_slow_queries(preview: StackPreview) -> None:
     group = one(preview, "aws:rds/parameterGroup:ParameterGroup")
     params = {p["name"]: p["value"] for p in group.inputs["parameters"]}
     assert params["rds.force_ssl"] == "1"
@@ -56,21 +52,17 @@ def test_parameter_group_forces_ssl_and_logs_slow_queries(up: dict[str, StackPre
     assert one(preview, RDS).inputs["parameterGroupName"] == group.outputs["name"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_logs_go_to_encrypted_log_groups_with_retention(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_logs_go_to_encrypted_log_groups_with_retention(preview: StackPreview) -> None:
     db = one(preview, RDS)
     assert db.inputs["enabledCloudwatchLogsExports"] == ["postgresql", "upgrade"]
     groups = {g.inputs.get("name"): g.inputs for g in of_type(preview, "aws:cloudwatch/logGroup:LogGroup")}
     for log in ("postgresql", "upgrade"):
-        group = groups[f"/aws/rds/instance/coko-{stack}-db/{log}"]
+        group = groups[f"/aws/rds/instance/coko-{preview.stack}-db/{log}"]
         assert group["retentionInDays"] == 30
         assert group["kmsKeyId"].startswith(f"arn:aws:kms:{preview.region}:")
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_performance_insights_and_enhanced_monitoring_are_on(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_performance_insights_and_enhanced_monitoring_are_on(preview: StackPreview) -> None:
     db = one(preview, RDS).inputs
     assert db["performanceInsightsEnabled"] is True
     assert db["performanceInsightsKmsKeyId"] == stack_key(preview).outputs["arn"]

@@ -90,14 +90,12 @@ def test_tasks_run_in_private_subnets_without_public_ip_in_the_app_sg(up: dict[s
     assert network["securityGroups"] == [preview.outputs["appSecurityGroupId"]]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_backend_and_worker_track_cpu_70_and_memory_80_with_300s_cooldowns(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
-    cfg = load_stack_file(stack)
+def test_backend_and_worker_track_cpu_70_and_memory_80_with_300s_cooldowns(preview: StackPreview) -> None:
+    cfg = load_stack_file(preview.stack)
     targets = {t.inputs["resourceId"]: t.inputs for t in of_type(preview, "aws:appautoscaling/target:Target")}
     policies = of_type(preview, "aws:appautoscaling/policy:Policy")
     for role in ("backend", "worker"):
-        resource_id = f"service/{naming.cluster_name(stack)}/{naming.service_name(stack, role)}"
+        resource_id = f"service/{naming.cluster_name(preview.stack)}/{naming.service_name(preview.stack, role)}"
         svc_cfg = getattr(cfg.services, role)
         assert (targets[resource_id]["minCapacity"], targets[resource_id]["maxCapacity"]) == (svc_cfg.min_count, svc_cfg.max_count)
         assert targets[resource_id]["scalableDimension"] == "ecs:service:DesiredCount"
@@ -198,9 +196,7 @@ def test_preview_mode_keeps_unknown_container_definitions_unknown(previews: dict
         assert value == "[unknown]" or json.loads(value)
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_backend_is_registered_in_the_alb_and_only_the_alb_reaches_its_ports(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_backend_is_registered_in_the_alb_and_only_the_alb_reaches_its_ports(preview: StackPreview) -> None:
     target_group = one(preview, "aws:lb/targetGroup:TargetGroup", "edge-tg")
     backend = services(preview)["backend"].inputs
     assert backend["loadBalancers"] == [{"targetGroupArn": target_group.outputs["arn"], "containerName": "backend", "containerPort": 8000}]

@@ -8,26 +8,22 @@ import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.kms import KmsKeyArgs
-from tests.conftest import STACKS, of_type, one, stack_key
+from tests.conftest import of_type, one, stack_key
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_one_rotating_key_with_alias_in_the_stack_region(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_one_rotating_key_with_alias_in_the_stack_region(preview: StackPreview) -> None:
     key = stack_key(preview)
     assert key.inputs["enableKeyRotation"] is True
     assert key.inputs["deletionWindowInDays"] == 30
     assert key.region == preview.region
     assert key.outputs["arn"].startswith(f"arn:aws:kms:{preview.region}:")
-    alias = one(preview, "aws:kms/alias:Alias", f"coko-{stack}-kms-alias")
-    assert alias.inputs["name"] == f"alias/coko-{stack}"
+    alias = one(preview, "aws:kms/alias:Alias", f"coko-{preview.stack}-kms-alias")
+    assert alias.inputs["name"] == f"alias/coko-{preview.stack}"
     assert alias.inputs["targetKeyId"] == key.outputs["keyId"]
     assert preview.outputs["kmsKeyArn"] == key.outputs["arn"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_key_policy_lets_cloudwatch_logs_of_this_region_and_account_use_it(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_key_policy_lets_cloudwatch_logs_of_this_region_and_account_use_it(preview: StackPreview) -> None:
     policy = json.loads(stack_key(preview).inputs["policy"])
     logs = next(s for s in policy["Statement"] if s["Principal"].get("Service") == f"logs.{preview.region}.amazonaws.com")
     assert "123456789012" in json.dumps(logs["Condition"])
@@ -37,9 +33,7 @@ def test_key_policy_lets_cloudwatch_logs_of_this_region_and_account_use_it(up: d
         assert statement["Principal"].get("AWS", "arn:aws:iam::123456789012:root") == "arn:aws:iam::123456789012:root"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_every_data_resource_is_encrypted_with_the_stack_key(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_every_data_resource_is_encrypted_with_the_stack_key(preview: StackPreview) -> None:
     key_arn = stack_key(preview).outputs["arn"]
     uses = {
         "aws:rds/instance:Instance": ["kmsKeyId", "performanceInsightsKmsKeyId"],

@@ -17,9 +17,7 @@ SG = "aws:ec2/securityGroup:SecurityGroup"
 ELB_ACCOUNT = {"production": "009996457667", "capetown": "098369216593"}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_alb_is_public_in_the_public_subnets_and_drops_invalid_headers(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_alb_is_public_in_the_public_subnets_and_drops_invalid_headers(preview: StackPreview) -> None:
     alb = one(preview, LB).inputs
     public = {s.outputs["id"] for s in of_type(preview, "aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] == "public"}
     assert alb["loadBalancerType"] == "application"
@@ -36,20 +34,18 @@ def test_deletion_protection_on_in_both_regions(up: dict[str, StackPreview], sta
     assert one(up[stack], LB).inputs["enableDeletionProtection"] is True
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_https_listener_uses_tls12_policy_and_the_regional_origin_certificate(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_https_listener_uses_tls12_policy_and_the_regional_origin_certificate(preview: StackPreview) -> None:
     https = one(preview, LISTENER, "edge-https").inputs
     assert https["port"] == 443 and https["protocol"] == "HTTPS"
     assert https["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
     cert = one(preview, "aws:acm/certificate:Certificate", "certs-origin")
     assert cert.region == preview.region  # an ALB only takes a certificate from its own region
     assert https["certificateArn"] == cert.outputs["arn"]
-    api = "api.coko.africa" if stack == "production" else "api-za.coko.africa"
+    api = "api.coko.africa" if preview.stack == "production" else "api-za.coko.africa"
     assert cert.inputs["domainName"] == f"origin.{api}"
     # CloudFront forwards Host, then checks the origin certificate against the public name; Cape
     # Town's also covers the primary's names, which it serves after a failover; both the apex (the web).
-    takes_over = [] if stack == "production" else ["origin.api.coko.africa", "api.coko.africa"]
+    takes_over = [] if preview.stack == "production" else ["origin.api.coko.africa", "api.coko.africa"]
     assert cert.inputs["subjectAlternativeNames"] == [api, *takes_over, "coko.africa"]
 
 
@@ -61,18 +57,16 @@ def test_http_listener_only_redirects_to_https(up: dict[str, StackPreview], stac
     assert http[0]["defaultActions"] == [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_security_group_admits_only_cloudfront_and_talks_only_to_the_app_port(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_security_group_admits_only_cloudfront_and_talks_only_to_the_app_port(preview: StackPreview) -> None:
     sg = one(preview, SG, "edge-sg")
     assert one(preview, LB).inputs["securityGroups"] == [sg.outputs["id"]]
     ingress = sg.inputs["ingress"]
     assert len(ingress) == 1
     assert ingress[0]["fromPort"] == ingress[0]["toPort"] == 443
-    assert ingress[0]["prefixListIds"] == [{"production": "pl-75b1541c", "capetown": "pl-c0aa4fa9"}[stack]]  # CloudFront origin-facing
+    assert ingress[0]["prefixListIds"] == [{"production": "pl-75b1541c", "capetown": "pl-c0aa4fa9"}[preview.stack]]  # CloudFront origin-facing
     assert not ingress[0].get("cidrBlocks") and not ingress[0].get("ipv6CidrBlocks")
     egress = sg.inputs["egress"]
-    vpc_cidr = "10.0.0.0/16" if stack == "production" else "10.1.0.0/16"
+    vpc_cidr = "10.0.0.0/16" if preview.stack == "production" else "10.1.0.0/16"
     assert egress == [
         {"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "cidrBlocks": [vpc_cidr], "description": "to the app tasks in the VPC"},
         {"protocol": "tcp", "fromPort": 8001, "toPort": 8001, "cidrBlocks": [vpc_cidr], "description": "health checks of the app tasks"},
@@ -91,9 +85,7 @@ def test_target_group_checks_health_like_the_seed(up: dict[str, StackPreview], s
     assert (hc["interval"], hc["timeout"], hc["healthyThreshold"], hc["unhealthyThreshold"]) == (30, 10, 2, 3)
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_backend_service_is_behind_the_target_group_and_admits_the_alb(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_backend_service_is_behind_the_target_group_and_admits_the_alb(preview: StackPreview) -> None:
     tg = one(preview, TG, "edge-tg").outputs["arn"]
     backend = [r for r in of_type(preview, "aws:ecs/service:Service") if r.inputs["tags"].get("Service") == "backend"]
     assert backend and backend[0].inputs["loadBalancers"][0]["targetGroupArn"] == tg
@@ -103,9 +95,7 @@ def test_backend_service_is_behind_the_target_group_and_admits_the_alb(up: dict[
     assert sorted((r["fromPort"], r["toPort"]) for r in rules if r["securityGroupId"] == preview.outputs["appSecurityGroupId"]) == [(8000, 8000), (8001, 8001)]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_only_requests_carrying_the_secret_cloudfront_header_are_forwarded(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_only_requests_carrying_the_secret_cloudfront_header_are_forwarded(preview: StackPreview) -> None:
     https = one(preview, LISTENER, "edge-https").inputs
     assert https["defaultActions"][0]["type"] == "fixed-response"
     assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"
@@ -119,9 +109,7 @@ def test_only_requests_carrying_the_secret_cloudfront_header_are_forwarded(up: d
     assert preview.leaks == []
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_access_log_bucket_is_sse_s3_private_and_writable_by_the_regional_elb_account(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_access_log_bucket_is_sse_s3_private_and_writable_by_the_regional_elb_account(preview: StackPreview) -> None:
     sse = one(preview, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "edge-logs").inputs
     assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"  # ALB cannot write SSE-KMS
     block = one(preview, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "edge-logs").inputs
@@ -133,7 +121,7 @@ def test_access_log_bucket_is_sse_s3_private_and_writable_by_the_regional_elb_ac
     policy = json.loads(one(preview, "aws:s3/bucketPolicy:BucketPolicy", "edge-logs").inputs["policy"])
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
     assert by_sid["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert by_sid["ElbLogDelivery"]["Principal"] == {"AWS": f"arn:aws:iam::{ELB_ACCOUNT[stack]}:root"}
+    assert by_sid["ElbLogDelivery"]["Principal"] == {"AWS": f"arn:aws:iam::{ELB_ACCOUNT[preview.stack]}:root"}
     assert by_sid["ElbLogDelivery"]["Resource"].endswith("/alb/AWSLogs/123456789012/*")
 
 

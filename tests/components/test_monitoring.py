@@ -19,9 +19,7 @@ def alarms(preview: StackPreview) -> dict[str, dict]:
     return {r.inputs["name"].removeprefix(prefix): r.inputs for r in of_type(preview, ALARM)}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_alert_topic_is_encrypted_with_the_stack_key_and_mails_oncall(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_alert_topic_is_encrypted_with_the_stack_key_and_mails_oncall(preview: StackPreview) -> None:
     topic = one(preview, "aws:sns/topic:Topic")
     assert topic.inputs["kmsMasterKeyId"] == stack_key(preview).outputs["arn"]
     sub = one(preview, "aws:sns/topicSubscription:TopicSubscription").inputs
@@ -40,9 +38,7 @@ def test_every_alarm_notifies_the_topic_on_alarm_and_on_recovery(up: dict[str, S
         assert alarm["treatMissingData"] in {"missing", "notBreaching", "breaching"}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_error_rate_alarm_is_the_seed_rate_over_five_minutes(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_error_rate_alarm_is_the_seed_rate_over_five_minutes(preview: StackPreview) -> None:
     alarm = alarms(preview)["5xx-rate"]
     assert alarm["threshold"] == 0.1 and alarm["comparisonOperator"] == "GreaterThanThreshold"
     queries = {q["id"]: q for q in alarm["metricQueries"]}
@@ -72,9 +68,7 @@ def test_latency_connections_memory_and_disk_thresholds_match_the_seed(up: dict[
         assert found[f"{role}-cpu"]["metricName"] == "CPUUtilization"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_alarms_watch_the_services_the_stack_really_runs(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_alarms_watch_the_services_the_stack_really_runs(preview: StackPreview) -> None:
     running = set(preview.outputs["serviceNames"].values())
     watched = {a["dimensions"]["ServiceName"] for a in alarms(preview).values() if "ServiceName" in a.get("dimensions", {})}
     assert watched == running

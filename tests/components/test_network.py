@@ -13,41 +13,33 @@ EXPECTED = {"production": {"azs": 3, "nats": 3}, "capetown": {"azs": 2, "nats": 
 REQUIRED_TAGS = {"Project", "Stack", "RegionRole", "Owner"}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_subnet_tiers_span_the_configured_azs(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_subnet_tiers_span_the_configured_azs(preview: StackPreview) -> None:
     subnets = of_type(preview, "aws:ec2/subnet:Subnet")
     tiers: dict[str, set[str]] = {}
     for subnet in subnets:
         tiers.setdefault(subnet.inputs["tags"]["Tier"], set()).add(subnet.inputs["availabilityZone"])
-    azs = EXPECTED[stack]["azs"]
+    azs = EXPECTED[preview.stack]["azs"]
     assert set(tiers) == {"public", "private", "data"}
     assert all(len(zones) == azs for zones in tiers.values()), tiers
     assert all(zone.startswith(preview.region) for zones in tiers.values() for zone in zones)
     assert not any(s.inputs.get("mapPublicIpOnLaunch") for s in subnets)
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_nat_strategy_per_az_in_production_single_in_capetown(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_nat_strategy_per_az_in_production_single_in_capetown(preview: StackPreview) -> None:
     nats = of_type(preview, "aws:ec2/natGateway:NatGateway")
-    assert len(nats) == EXPECTED[stack]["nats"]
+    assert len(nats) == EXPECTED[preview.stack]["nats"]
     public_ids = {s.outputs["id"] for s in of_type(preview, "aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] == "public"}
     assert {n.inputs["subnetId"] for n in nats} <= public_ids
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_data_subnets_have_no_route_out(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_data_subnets_have_no_route_out(preview: StackPreview) -> None:
     data_rt = one(preview, "aws:ec2/routeTable:RouteTable", "data-rt")
     assert not data_rt.inputs.get("routes")
     private = [rt for rt in of_type(preview, "aws:ec2/routeTable:RouteTable") if "private-rt" in rt.name]
     assert private and all(rt.inputs["routes"][0]["natGatewayId"].startswith("nat-") for rt in private)
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_flow_logs_capture_all_traffic_with_retention(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_flow_logs_capture_all_traffic_with_retention(preview: StackPreview) -> None:
     flow_log = one(preview, "aws:ec2/flowLog:FlowLog")
     vpc = one(preview, "aws:ec2/vpc:Vpc")
     assert flow_log.inputs["trafficType"] == "ALL"
@@ -64,9 +56,7 @@ def test_default_security_group_is_closed(up: dict[str, StackPreview], stack: st
     assert default_sg.inputs.get("ingress", []) == [] and default_sg.inputs.get("egress", []) == []
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_s3_gateway_endpoint_serves_private_and_data_routes(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_s3_gateway_endpoint_serves_private_and_data_routes(preview: StackPreview) -> None:
     endpoint = one(preview, "aws:ec2/vpcEndpoint:VpcEndpoint", "s3-endpoint")
     assert endpoint.inputs["serviceName"] == f"com.amazonaws.{preview.region}.s3"
     assert endpoint.inputs["vpcEndpointType"] == "Gateway"
@@ -74,15 +64,13 @@ def test_s3_gateway_endpoint_serves_private_and_data_routes(up: dict[str, StackP
     assert set(endpoint.inputs["routeTableIds"]) == expected
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_network_resources_carry_the_required_tags(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
-    network_children = [r for r in preview.resources if r.parent and r.parent.endswith(f"coko:network:Network::coko-{stack}") and "tags" in r.inputs]
+def test_network_resources_carry_the_required_tags(preview: StackPreview) -> None:
+    network_children = [r for r in preview.resources if r.parent and r.parent.endswith(f"coko:network:Network::coko-{preview.stack}") and "tags" in r.inputs]
     assert len(network_children) >= 15
     for record in network_children:
         tags = record.inputs["tags"]
         assert set(tags) >= REQUIRED_TAGS, record.name
-        assert tags["Stack"] == stack
+        assert tags["Stack"] == preview.stack
 
 
 NETWORK_TYPES = {
@@ -91,9 +79,7 @@ NETWORK_TYPES = {
 }
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_every_network_resource_is_parented_to_the_component(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_every_network_resource_is_parented_to_the_component(preview: StackPreview) -> None:
     component = one(preview, "coko:network:Network")
     network = [r for r in preview.resources if r.type in NETWORK_TYPES]
     assert len(network) >= 20

@@ -22,21 +22,17 @@ IMAGE = "docker:index/image:Image"
 APP = "-app-"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_repository_scans_on_push_keeps_tags_immutable_and_uses_the_stack_key(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_repository_scans_on_push_keeps_tags_immutable_and_uses_the_stack_key(preview: StackPreview) -> None:
     repo = one(preview, REPO, APP)
-    assert repo.inputs["name"] == f"coko/{stack}"
+    assert repo.inputs["name"] == f"coko/{preview.stack}"
     assert repo.inputs["imageTagMutability"] == "IMMUTABLE"
     assert repo.inputs["imageScanningConfiguration"] == {"scanOnPush": True}
     assert repo.inputs["encryptionConfigurations"] == [{"encryptionType": "KMS", "kmsKey": preview.outputs["kmsKeyArn"]}]
-    assert repo.inputs["tags"]["Project"] == "coko" and repo.inputs["tags"]["Stack"] == stack
-    assert repo.region == load_stack_file(stack).region
+    assert repo.inputs["tags"]["Project"] == "coko" and repo.inputs["tags"]["Stack"] == preview.stack
+    assert repo.region == load_stack_file(preview.stack).region
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_lifecycle_policy_keeps_the_last_30_images(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_lifecycle_policy_keeps_the_last_30_images(preview: StackPreview) -> None:
     policy = one(preview, "aws:ecr/lifecyclePolicy:LifecyclePolicy", APP)
     assert policy.inputs["repository"] == one(preview, REPO, APP).outputs["name"]
     (rule,) = json.loads(policy.inputs["policy"])["rules"]
@@ -53,9 +49,7 @@ def test_up_builds_app_from_the_repo_root_for_the_configured_platform(previews: 
     assert image.inputs["registry"]["password"] in ("[secret]", "[unknown]"), "the ECR token must stay a Pulumi secret"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_image_is_pushed_to_the_stack_repository_with_ecr_credentials(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_image_is_pushed_to_the_stack_repository_with_ecr_credentials(preview: StackPreview) -> None:
     repo_url = one(preview, REPO, APP).outputs["repositoryUrl"]
     image = one(preview, IMAGE, APP)
     assert image.inputs["imageName"].startswith(f"{repo_url}:")

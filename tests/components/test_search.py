@@ -15,15 +15,13 @@ DOMAIN = "aws:opensearch/domain:Domain"
 ZONES = {"production": 3, "capetown": 2}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_domain_spans_one_private_subnet_per_zone(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_domain_spans_one_private_subnet_per_zone(preview: StackPreview) -> None:
     domain = one(preview, DOMAIN).inputs
     cluster = domain["clusterConfig"]
     assert cluster["zoneAwarenessEnabled"] is True
-    assert cluster["zoneAwarenessConfig"]["availabilityZoneCount"] == ZONES[stack]
+    assert cluster["zoneAwarenessConfig"]["availabilityZoneCount"] == ZONES[preview.stack]
     private = [s.outputs["id"] for s in sorted(of_type(preview, "aws:ec2/subnet:Subnet"), key=lambda s: s.name) if s.inputs["tags"]["Tier"] == "private"]
-    assert len(domain["vpcOptions"]["subnetIds"]) == ZONES[stack]
+    assert len(domain["vpcOptions"]["subnetIds"]) == ZONES[preview.stack]
     assert set(domain["vpcOptions"]["subnetIds"]) <= set(private)
     assert domain["vpcOptions"]["securityGroupIds"] == [one(preview, "aws:ec2/securityGroup:SecurityGroup", "-search-sg").outputs["id"]]
     assert domain["ebsOptions"] == {"ebsEnabled": True, "volumeType": "gp3", "volumeSize": 50}
@@ -37,9 +35,7 @@ def test_domain_is_encrypted_and_https_only_with_tls_1_2(up: dict[str, StackPrev
     assert domain["domainEndpointOptions"] == {"enforceHttps": True, "tlsSecurityPolicy": "Policy-Min-TLS-1-2-2019-07"}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_fine_grained_access_control_uses_an_iam_admin_role_not_a_password(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_fine_grained_access_control_uses_an_iam_admin_role_not_a_password(preview: StackPreview) -> None:
     security = one(preview, DOMAIN).inputs["advancedSecurityOptions"]
     assert security["enabled"] is True
     assert security["internalUserDatabaseEnabled"] is False
@@ -57,9 +53,7 @@ def test_access_policy_admits_only_principals_of_the_account(up: dict[str, Stack
         assert statement["Resource"].startswith(f"arn:aws:es:{up[stack].region}:123456789012:domain/coko-{stack}/")
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_slow_and_error_logs_go_to_log_groups_opensearch_may_write(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_slow_and_error_logs_go_to_log_groups_opensearch_may_write(preview: StackPreview) -> None:
     options = one(preview, DOMAIN).inputs["logPublishingOptions"]
     assert {o["logType"] for o in options} == {"SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS"}
     assert all(o["enabled"] for o in options)

@@ -16,13 +16,11 @@ CONTRACT = Path(__file__).resolve().parents[2] / "app" / "coko" / "env_contract.
 APP_ENV = {"DJANGO_SECRET_KEY", "SENTRY_DSN", "ORANGE_MONEY_API_KEY", "ORANGE_MONEY_SECRET", "MTN_MOMO_API_KEY", "MTN_MOMO_SECRET", "WAVE_API_KEY", "WAVE_SECRET"}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_each_app_secret_is_a_cmk_encrypted_secret_with_a_recovery_window(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_each_app_secret_is_a_cmk_encrypted_secret_with_a_recovery_window(preview: StackPreview) -> None:
     key_arn = stack_key(preview).outputs["arn"]
     secrets = {s.inputs["name"]: s for s in of_type(preview, "aws:secretsmanager/secret:Secret")}
     for env in APP_ENV:
-        secret = secrets[f"coko/{stack}/{env}"]
+        secret = secrets[f"coko/{preview.stack}/{env}"]
         assert secret.inputs["kmsKeyId"] == key_arn
         assert secret.inputs["recoveryWindowInDays"] >= 7
         assert secret.inputs["tags"]["Project"] == "coko"

@@ -9,7 +9,7 @@ import pytest
 from coko_cli.offline.runner import StackPreview
 from components.settings import StorageConfig
 from components.storage import bucket_policy
-from tests.conftest import STACKS, of_type, stack_key
+from tests.conftest import of_type, stack_key
 
 
 def _for(preview: StackPreview, type_: str, bucket: str) -> dict:
@@ -24,9 +24,7 @@ def _buckets(preview: StackPreview) -> dict[str, str]:
     return {("media" if b.name.endswith("-media") else "static"): b.outputs["id"] for b in mine}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_both_buckets_block_public_access_and_enforce_ownership(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_both_buckets_block_public_access_and_enforce_ownership(preview: StackPreview) -> None:
     buckets = _buckets(preview)
     assert set(buckets) == {"static", "media"}
     for bucket in buckets.values():
@@ -36,9 +34,7 @@ def test_both_buckets_block_public_access_and_enforce_ownership(up: dict[str, St
         assert ownership["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_both_buckets_are_kms_encrypted_with_bucket_keys_and_versioned(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_both_buckets_are_kms_encrypted_with_bucket_keys_and_versioned(preview: StackPreview) -> None:
     key_arn = stack_key(preview).outputs["arn"]
     for bucket in _buckets(preview).values():
         rule = _for(preview, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket)["rules"][0]
@@ -47,9 +43,7 @@ def test_both_buckets_are_kms_encrypted_with_bucket_keys_and_versioned(up: dict[
         assert _for(preview, "aws:s3/bucketVersioning:BucketVersioning", bucket)["versioningConfiguration"]["status"] == "Enabled"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_lifecycle_expires_old_versions_and_aborts_stale_uploads(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_lifecycle_expires_old_versions_and_aborts_stale_uploads(preview: StackPreview) -> None:
     for bucket in _buckets(preview).values():
         rules = {r["id"]: r for r in _for(preview, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket)["rules"]}
         assert rules["expire-noncurrent-versions"]["noncurrentVersionExpiration"]["noncurrentDays"] == 30
@@ -57,9 +51,7 @@ def test_lifecycle_expires_old_versions_and_aborts_stale_uploads(up: dict[str, S
         assert all(r["status"] == "Enabled" for r in rules.values())
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_only_media_accepts_browser_uploads_from_the_configured_origins(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_only_media_accepts_browser_uploads_from_the_configured_origins(preview: StackPreview) -> None:
     cors = of_type(preview, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")
     assert [c.inputs["bucket"] for c in cors] == [_buckets(preview)["media"]]
     rule = cors[0].inputs["corsRules"][0]
@@ -67,9 +59,7 @@ def test_only_media_accepts_browser_uploads_from_the_configured_origins(up: dict
     assert rule["allowedOrigins"] == ["https://coko.africa"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_bucket_policies_deny_anything_but_tls(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_bucket_policies_deny_anything_but_tls(preview: StackPreview) -> None:
     for bucket in _buckets(preview).values():
         policy = json.loads(_for(preview, "aws:s3/bucketPolicy:BucketPolicy", bucket)["policy"])
         deny = next(s for s in policy["Statement"] if s["Effect"] == "Deny")

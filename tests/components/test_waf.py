@@ -65,9 +65,7 @@ def test_every_rule_publishes_metrics_and_priorities_are_unique(up: dict[str, St
     assert len({r["priority"] for r in found}) == len(found)
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_logging_goes_to_an_aws_waf_logs_group_in_us_east_1_without_authorization(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_logging_goes_to_an_aws_waf_logs_group_in_us_east_1_without_authorization(preview: StackPreview) -> None:
     group = one(preview, "aws:cloudwatch/logGroup:LogGroup", "waf-logs")
     assert group.region == "us-east-1"
     assert group.inputs["name"].startswith("aws-waf-logs-")

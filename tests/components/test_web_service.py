@@ -63,9 +63,7 @@ def test_up_builds_app_web_with_its_own_dockerfile_into_its_own_repository(previ
     assert repo["encryptionConfigurations"][0]["encryptionType"] == "KMS"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_the_web_task_runs_the_pushed_digest_of_the_web_image(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_the_web_task_runs_the_pushed_digest_of_the_web_image(preview: StackPreview) -> None:
     digest = one(preview, IMAGE, "web-image").outputs["repoDigest"]
     image = web_container(preview)["image"]
     assert "@sha256:" in image and image == digest
@@ -120,9 +118,7 @@ def test_web_service_runs_three_tasks_that_autoscale_like_the_backend(previews: 
     assert sorted(p[conf]["targetValue"] for p in policies.values()) == sorted(p[conf]["targetValue"] for p in backend.values())
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_web_container_is_the_images_non_root_server_on_3000_with_a_node_health_check(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_web_container_is_the_images_non_root_server_on_3000_with_a_node_health_check(preview: StackPreview) -> None:
     c = web_container(preview)
     assert c["command"] == ["node", "server.js"]
     assert c["user"] == "10001:10001"  # the Dockerfile's coko user
@@ -132,9 +128,9 @@ def test_web_container_is_the_images_non_root_server_on_3000_with_a_node_health_
     assert c["readonlyRootFilesystem"] is True and c["privileged"] is False
     assert [m["containerPath"] for m in c["mountPoints"]] == ["/tmp"]  # the one path the standalone server writes
     assert c["linuxParameters"]["capabilities"] == {"drop": ["ALL"]}
-    assert c["logConfiguration"]["options"]["awslogs-group"] == f"/coko/{stack}/web"
-    log_group = one(preview, "aws:cloudwatch/logGroup:LogGroup", f"coko-{stack}-web-logs").inputs
-    assert log_group["name"] == f"/coko/{stack}/web" and log_group["kmsKeyId"] == preview.outputs["kmsKeyArn"]
+    assert c["logConfiguration"]["options"]["awslogs-group"] == f"/coko/{preview.stack}/web"
+    log_group = one(preview, "aws:cloudwatch/logGroup:LogGroup", f"coko-{preview.stack}-web-logs").inputs
+    assert log_group["name"] == f"/coko/{preview.stack}/web" and log_group["kmsKeyId"] == preview.outputs["kmsKeyArn"]
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -145,9 +141,7 @@ def test_web_environment_is_its_regions_api_and_region_and_no_secret(up: dict[st
     assert c["secrets"] == []
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_web_roles_pull_one_image_write_one_log_group_and_grant_the_code_nothing(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_web_roles_pull_one_image_write_one_log_group_and_grant_the_code_nothing(preview: StackPreview) -> None:
     task = task_definitions(preview)[WEB].inputs
     roles = {r.outputs["arn"]: r for r in of_type(preview, "aws:iam/role:Role")}
     execution, task_role = roles[task["executionRoleArn"]], roles[task["taskRoleArn"]]
@@ -161,18 +155,16 @@ def test_web_roles_pull_one_image_write_one_log_group_and_grant_the_code_nothing
     statements = {s["Sid"]: s for s in policies[execution.outputs["id"]]["Statement"]}
     assert set(statements) == {"EcrToken", "EcrPull", "Logs"}  # no secret to read
     assert statements["EcrPull"]["Resource"] == one(preview, REPO, "web-image").outputs["arn"]
-    assert statements["Logs"]["Resource"] == [f"arn:aws:logs:{preview.region}:123456789012:log-group:/coko/{stack}/web:log-stream:*"]
+    assert statements["Logs"]["Resource"] == [f"arn:aws:logs:{preview.region}:123456789012:log-group:/coko/{preview.stack}/web:log-stream:*"]
 
 
 # --- routing -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_the_apex_with_cloudfronts_header_goes_to_the_web_target_group(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_the_apex_with_cloudfronts_header_goes_to_the_web_target_group(preview: StackPreview) -> None:
     group = one(preview, TG, "edge-web-tg")
     tg = group.inputs
-    assert tg["name"] == f"coko-{stack}-web" and len(tg["name"]) <= 24  # COKO-LIFE-003 headroom
+    assert tg["name"] == f"coko-{preview.stack}-web" and len(tg["name"]) <= 24  # COKO-LIFE-003 headroom
     assert (tg["port"], tg["protocol"], tg["targetType"]) == (3000, "HTTP", "ip")
     assert (tg["healthCheck"]["path"], tg["healthCheck"]["matcher"]) == ("/api/health", "200")
     web_rule = one(preview, RULE, "web-host").inputs
@@ -188,11 +180,9 @@ def test_the_apex_with_cloudfronts_header_goes_to_the_web_target_group(up: dict[
     assert preview.leaks == []
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_the_alb_reaches_each_service_on_its_own_port_only(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_the_alb_reaches_each_service_on_its_own_port_only(preview: StackPreview) -> None:
     alb_sg = one(preview, "aws:ec2/securityGroup:SecurityGroup", "edge-sg").outputs["id"]
-    web_sg = one(preview, "aws:ec2/securityGroup:SecurityGroup", f"coko-{stack}-web-sg").outputs["id"]
+    web_sg = one(preview, "aws:ec2/securityGroup:SecurityGroup", f"coko-{preview.stack}-web-sg").outputs["id"]
     app_sg = preview.outputs["appSecurityGroupId"]
     assert web_sg != app_sg
     from_alb = {
@@ -217,9 +207,7 @@ def test_the_origin_certificate_covers_the_apex_cloudfront_forwards_as_host(up: 
 # --- CloudFront --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_next_static_files_are_cached_a_year_from_the_alb_for_reads_only(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_next_static_files_are_cached_a_year_from_the_alb_for_reads_only(preview: StackPreview) -> None:
     distribution = one(preview, DISTRIBUTION).inputs
     behaviours = {b["pathPattern"]: b for b in distribution["orderedCacheBehaviors"]}
     assert {"/static/*", "/media/*", "/_next/static/*"} <= set(behaviours)
@@ -236,9 +224,7 @@ def test_next_static_files_are_cached_a_year_from_the_alb_for_reads_only(up: dic
     assert behaviours["/static/*"]["targetOriginId"] != "api" and behaviours["/media/*"]["targetOriginId"] != "api"
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_the_shared_default_behaviour_keys_on_host_and_follows_nextjs_cache_control(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_the_shared_default_behaviour_keys_on_host_and_follows_nextjs_cache_control(preview: StackPreview) -> None:
     default = one(preview, DISTRIBUTION).inputs["defaultCacheBehavior"]
     policy = by_output_id(preview, CACHE_POLICY, default["cachePolicyId"])
     headers = policy["parametersInCacheKeyAndForwardedToOrigin"]["headersConfig"]["headers"]["items"]

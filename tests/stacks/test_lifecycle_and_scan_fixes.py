@@ -47,9 +47,7 @@ def test_alb_and_target_group_have_short_explicit_names(up: dict[str, StackPrevi
             assert name.startswith(f"coko-{stack}-") and len(name) <= ALB_NAME_LIMIT - HEADROOM
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_data_buckets_have_server_access_logging_into_an_sse_s3_log_bucket(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_data_buckets_have_server_access_logging_into_an_sse_s3_log_bucket(preview: StackPreview) -> None:
     logging = {r.inputs["bucket"]: r.inputs for r in of_type(preview, "aws:s3/bucketLogging:BucketLogging")}
     assert set(logging) == {preview.outputs["staticBucketName"], preview.outputs["mediaBucketName"]}
     target = one(preview, "aws:s3/bucket:Bucket", "storage-access-logs")
@@ -76,9 +74,7 @@ def test_production_search_has_three_dedicated_masters_across_zones(up: dict[str
     assert capetown["dedicatedMasterEnabled"] is False  # configurable: off by default
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_without_a_zone_listener_and_distribution_wait_for_issued_certificates(up: dict[str, StackPreview], stack: str) -> None:
-    preview = up[stack]
+def test_without_a_zone_listener_and_distribution_wait_for_issued_certificates(preview: StackPreview) -> None:
     waits = {r.inputs["certificateArn"]: r for r in of_type(preview, "aws:acm/certificateValidation:CertificateValidation")}
     certs = {r.name.rsplit("-", 1)[-1]: r.outputs["arn"] for r in of_type(preview, "aws:acm/certificate:Certificate")}
     assert set(waits) == set(certs.values())
