@@ -76,6 +76,7 @@ def main() -> None:
     args = parser.parse_args()
     python, coko = sys.executable, [sys.executable, "-m", "coko_cli.main"]
 
+    load = os.getloadavg()[0]
     cold([*coko, "preview", *STACKS, "--json", "--out", os.devnull], 1)  # fills the bytecode cache once
     floor = cold([python, "-c", "import pulumi, pulumi_aws, pulumi_docker"], args.repeat)
     preview = cold([*coko, "preview", *STACKS, "--json", "--out", os.devnull], args.repeat)
@@ -90,7 +91,7 @@ def main() -> None:
     sdk_1x = statistics.median(bare_sdk(resources) for _ in range(args.repeat))
     sdk_2x = statistics.median(bare_sdk(2 * resources) for _ in range(args.repeat))
 
-    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; {resources} resources in the two stacks")
+    print(f"load average at start: {load:.2f} on {os.cpu_count()} cores; {resources} resources in the two stacks")
     print(f"SDK floor (cold import pulumi, pulumi_aws, pulumi_docker): wall {floor[0]:.2f} s, cpu {floor[1]:.2f} s")
     for label, (wall, cpu) in (
         ("coko preview production capetown", preview),
