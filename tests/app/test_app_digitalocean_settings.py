@@ -26,9 +26,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import boto3
 import pytest
+from coko.env_contract import sample_environment
 from conftest import run_manage
 from moto.server import ThreadedMotoServer
-from test_app_production_settings import contract_env
 
 SSL_REQUEST, GSSENC_REQUEST = 80877103, 80877104
 REACHED = "fake PostgreSQL reached over verified TLS"
@@ -188,7 +188,7 @@ def do_env(**overrides: str) -> dict[str, str]:
         EMAIL_HOST_USER="AKIASMTPUSER",
         EMAIL_HOST_PASSWORD="smtp-password",
     )
-    return contract_env(**{**values, **overrides})
+    return sample_environment(**{**values, **overrides})
 
 
 def _connect(env: dict[str, str]) -> str:
@@ -219,7 +219,7 @@ def sigv4_valid(url: str, secret: str) -> bool:
 def test_the_clusters_ca_verifies_its_server_where_the_rds_bundle_refuses_it(tls_postgres: int, cluster_ca: dict[str, Path], tmp_path: Path) -> None:
     server = {"POSTGRES_HOST": "localhost", "POSTGRES_PORT": str(tls_postgres), "TMPDIR": str(tmp_path)}
     # Without the cluster's CA (the app before this change, on DigitalOcean): verify-full against RDS fails.
-    refused = _connect(contract_env(**server))
+    refused = _connect(sample_environment(**server))
     assert REACHED not in refused and "certificate verify failed" in refused
     # With it, as App Platform passes it (PEM text in an environment variable): TLS verified, host name checked.
     pem = cluster_ca["ca"].read_text()
@@ -275,7 +275,7 @@ def test_the_media_link_lifetime_is_the_configured_one() -> None:
 
 def test_without_the_two_variables_links_stay_unsigned_and_uploads_send_no_acl() -> None:
     """What AWS runs (CloudFront reads the private objects through origin access control)."""
-    s = _probe(contract_env())
+    s = _probe(sample_environment())
     assert s["static_acl"] is None and s["media_acl"] is None
     assert s["media_file_url"] == "https://d111.cloudfront.net/media/covers/kirikou.jpg"
     assert s["static_url"] == "https://d111.cloudfront.net/static/"

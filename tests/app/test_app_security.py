@@ -12,13 +12,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from coko.env_contract import sample_environment
 from coko.settings.base import redis_cache
 from coko.settings.databases import RDS_CA_BUNDLE, TLS_LOCAL_ONLY_UNVERIFIED
 from conftest import APP_DIR, run_manage
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django_redis.pool import ConnectionFactory
-from test_app_production_settings import contract_env, load
+from test_app_production_settings import load
 
 LOGIN = "/api/auth/login/"
 
@@ -67,7 +68,7 @@ def test_plain_migrate_refuses_and_points_to_migrate_alias() -> None:
 
 
 def test_production_verifies_the_database_certificate_against_the_shipped_rds_bundle() -> None:
-    options = load(contract_env())["db_options"]
+    options = load(sample_environment())["db_options"]
     assert options["sslmode"] == "verify-full"
     assert Path(options["sslrootcert"]) == RDS_CA_BUNDLE
     subjects = subprocess.run(["openssl", "crl2pkcs7", "-nocrl", "-certfile", str(RDS_CA_BUNDLE)], capture_output=True, check=True).stdout
