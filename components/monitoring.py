@@ -59,7 +59,8 @@ class ReplicationWatch:
 
 @dataclass(frozen=True)
 class MonitoringArgs:
-    """What is watched; ``service_names`` maps role -> ECS service name (compute's outputs).
+    """What is watched; ``service_names`` maps role -> ECS service name (compute's outputs);
+    ``web_target_group_arn_suffix`` is the reader frontend's target group behind the same ALB.
 
     ``replica_lag_seconds``: this region's database is a replica; alarm when it lags more (the RPO guard).
     """
@@ -67,6 +68,7 @@ class MonitoringArgs:
     region: str
     alb_arn_suffix: pulumi.Input[str]
     target_group_arn_suffix: pulumi.Input[str]
+    web_target_group_arn_suffix: pulumi.Input[str]
     cluster_name: pulumi.Input[str]
     service_names: Mapping[str, pulumi.Input[str]]
     db_instance_identifier: pulumi.Input[str]
@@ -134,6 +136,18 @@ class Monitoring(pulumi.ComponentResource):
         self.healthy_hosts_alarm_name = self._alarm(
             "healthy-hosts", no_hosts, Metric(elb, "HealthyHostCount", tg, 60, "Minimum"), 1, periods=2, missing="breaching", comparison="LessThanThreshold"
         )
+        # The reader frontend: readers reach it first, so an empty or failing web target group pages too.
+        web = {"LoadBalancer": args.alb_arn_suffix, "TargetGroup": args.web_target_group_arn_suffix}
+        no_web = "no healthy web (reader frontend) task behind the ALB for 2 minutes"
+        self._alarm(
+            "web-healthy-hosts", no_web, Metric(elb, "HealthyHostCount", web, 60, "Minimum"), 1, periods=2, missing="breaching", comparison="LessThanThreshold"
+        )
+        web_errors = f"web (reader frontend) 5xx responses above {t.error_rate_per_second}/s over 5 minutes"
+        web_5xx = [
+            {"id": "web5xx", "metric": _metric(elb, "HTTPCode_Target_5XX_Count", web, 300, "Sum")},
+            {"id": "rate", "expression": "FILL(web5xx, 0) / PERIOD(web5xx)", "label": "web 5xx per second", "return_data": True},
+        ]
+        self._alarm("web-5xx-rate", web_errors, None, t.error_rate_per_second, periods=1, missing="notBreaching", metric_queries=web_5xx)
         connections = f"more than {t.db_connections} database connections for 2 minutes (seed: DatabaseConnectionHigh, warning)"
         self._alarm("db-connections", connections, Metric(rds, "DatabaseConnections", db, 60, "Maximum"), t.db_connections, periods=2, missing="missing")
         # Storage autoscaling grows the volume when free space falls under 10 %; this alarm (20 %)

@@ -240,6 +240,7 @@ def build_monitoring(cfg: StackConfig, edge: Edge, regional: Regional, compute: 
             region=cfg.region,
             alb_arn_suffix=edge.load_balancer.arn_suffix,
             target_group_arn_suffix=edge.load_balancer.target_group_arn_suffix,
+            web_target_group_arn_suffix=edge.load_balancer.routes[names.WEB_ROLE].arn_suffix,
             cluster_name=compute.cluster.name,
             service_names={role: svc.service_name for role, svc in compute.services.items()},
             db_instance_identifier=regional.database.identifier,

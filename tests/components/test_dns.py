@@ -91,7 +91,7 @@ def test_with_a_zone_the_api_origin_is_a_failover_pair_guarded_by_a_health_check
     # Paris gone = its alarm stops reporting = insufficient data, which must count as unhealthy.
     assert check.inputs["type"] == "CLOUDWATCH_METRIC" and check.inputs["insufficientDataHealthStatus"] == "Unhealthy"
     assert check.inputs["cloudwatchAlarmRegion"] == "eu-west-3"
-    alarm = one(zoned["production"], "aws:cloudwatch/metricAlarm:MetricAlarm", "healthy-hosts")
+    alarm = one(zoned["production"], "aws:cloudwatch/metricAlarm:MetricAlarm", "-monitoring-healthy-hosts")
     assert check.inputs["cloudwatchAlarmName"] == alarm.inputs["name"]
     assert check.inputs["tags"]["Name"] == "coko-production-api-origin"
     # Cape Town's ALB carries a certificate for the name it takes over.

@@ -30,9 +30,10 @@ def test_alert_topic_is_encrypted_with_the_stack_key_and_mails_oncall(preview: S
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_recovery(up: dict[str, StackPreview], stack: str) -> None:
     topic = one(up[stack], "aws:sns/topic:Topic").outputs["arn"]
     found = alarms(up[stack])
-    # 5xx, p95, healthy hosts, db connections, db storage, cpu+memory x 4 services (3 roles + web);
-    # then disaster recovery: failed and late media replication in the primary, replica lag in the secondary.
-    assert len(found) == (15 if stack == "production" else 14)
+    # 5xx, p95, healthy hosts, web healthy hosts and 5xx, db connections, db storage, cpu+memory x 4
+    # services (3 roles + web); then disaster recovery: failed and late media replication in the
+    # primary, replica lag in the secondary.
+    assert len(found) == (17 if stack == "production" else 16)
     for alarm in found.values():
         assert alarm["alarmActions"] == [topic] and alarm["okActions"] == [topic]
         assert alarm["treatMissingData"] in {"missing", "notBreaching", "breaching"}
@@ -68,6 +69,22 @@ def test_latency_connections_memory_and_disk_thresholds_match_the_seed(up: dict[
         assert found[f"{role}-cpu"]["metricName"] == "CPUUtilization"
 
 
+def test_the_reader_frontend_pages_when_it_has_no_healthy_task_or_answers_5xx(preview: StackPreview) -> None:
+    found = alarms(preview)
+    alb = one(preview, "aws:lb/loadBalancer:LoadBalancer").outputs["arnSuffix"]
+    web_group = one(preview, "aws:lb/targetGroup:TargetGroup", "-web").outputs["arnSuffix"]
+    hosts = found["web-healthy-hosts"]
+    assert (hosts["metricName"], hosts["statistic"], hosts["comparisonOperator"], hosts["threshold"]) == ("HealthyHostCount", "Minimum", "LessThanThreshold", 1)
+    assert hosts["dimensions"] == {"LoadBalancer": alb, "TargetGroup": web_group}
+    assert hosts["treatMissingData"] == "breaching" and hosts["period"] * hosts["evaluationPeriods"] == 120
+    errors = {q["id"]: q for q in found["web-5xx-rate"]["metricQueries"]}
+    assert errors["web5xx"]["metric"]["metricName"] == "HTTPCode_Target_5XX_Count"
+    assert errors["web5xx"]["metric"]["dimensions"] == {"LoadBalancer": alb, "TargetGroup": web_group}
+    assert found["web-5xx-rate"]["threshold"] == 0.1 and errors["rate"]["returnData"] is True
+    # The API's own alarms stay on the API's target group.
+    assert found["healthy-hosts"]["dimensions"]["TargetGroup"] != web_group
+
+
 def test_alarms_watch_the_services_the_stack_really_runs(preview: StackPreview) -> None:
     running = set(preview.outputs["serviceNames"].values())
     watched = {a["dimensions"]["ServiceName"] for a in alarms(preview).values() if "ServiceName" in a.get("dimensions", {})}
@@ -87,7 +104,8 @@ def test_dashboard_has_the_seed_grafana_panels(up: dict[str, StackPreview], stac
 
 def test_free_storage_threshold_follows_the_allocation() -> None:
     args = MonitoringArgs(
-        region="eu-west-3", alb_arn_suffix="app/x/1", target_group_arn_suffix="targetgroup/x/1", cluster_name="c",
+        region="eu-west-3", alb_arn_suffix="app/x/1", target_group_arn_suffix="targetgroup/x/1",
+        web_target_group_arn_suffix="targetgroup/web/1", cluster_name="c",
         service_names={}, db_instance_identifier="db", db_allocated_storage_gb=100, thresholds=MonitoringConfig(), kms_key_arn="k",
     )
     assert args.free_storage_threshold_bytes == 20 * 1024**3
