@@ -14,8 +14,9 @@ HELP = f"""Fail over to the secondary stack's region, calling only that region a
 Steps, each of which checks the real state first (a rerun after a failure resumes where it
 stopped): preflight (services running, replica lag, credentials replica present); promote the
 RDS read replica; promote the credentials secret replica (StopReplicationToReplica); register
-read-write revisions of the task definitions (DATABASE_READ_ONLY=false) and move the services
-to them; raise desired counts and autoscaling limits to the primary stack's minCount/maxCount;
+read-write revisions of the Django task definitions (DATABASE_READ_ONLY=false) and move those
+services to them; raise desired counts and autoscaling limits of backend, worker, scheduler and
+the reader frontend (web) to the primary stack's minCount/maxCount and wait until they are stable;
 move the API origin name (invert the primary's Route 53 health check, or print the records to
 change when no hosted zone is configured); verify with a one-off task that every database alias
 accepts a write. Prints a timeline with each step's duration and the total.

@@ -24,7 +24,11 @@ from coko_contract import names
 
 # Step outcomes, as the timeline shows them.
 DONE, ALREADY, PLANNED, MANUAL, SKIPPED = "done", "already", "planned", "manual", "skipped"
-SCALED_ROLES = ("backend", "worker")  # the scheduler is Celery beat: exactly one task, no autoscaling target
+# Every service the secondary runs: the three Django roles and the reader frontend, which readers
+# reach first and which must carry the primary's load once the apex points here.
+FAILOVER_ROLES = (*names.SERVICE_ROLES, names.WEB_ROLE)
+DATABASE_ROLES = names.SERVICE_ROLES  # the web has no database access: it never goes read-write
+SCALED_ROLES = ("backend", "worker", names.WEB_ROLE)  # the scheduler is Celery beat: exactly one task, no autoscaling target
 TASK_DEFINITION_FIELDS = (
     "family",
     "taskRoleArn",
@@ -157,7 +161,7 @@ def preflight(ctx: Context) -> tuple[str, str]:
     from coko_cli.ops.rollback import failed_rollout
 
     stack = ctx.target.secondary.stack
-    ctx.services = discover(ctx.clients.ecs, stack, ctx.target.region, names.SERVICE_ROLES)
+    ctx.services = discover(ctx.clients.ecs, stack, ctx.target.region, FAILOVER_ROLES)
     problems = []
     for _role, service in ctx.services.services.items():
         if not service.get("runningCount"):
@@ -319,13 +323,15 @@ def writable_revision(ctx: Context, current: dict[str, Any], tags: list[dict[str
 
 
 def read_write(ctx: Context) -> tuple[str, str]:
-    """Every service onto a revision of its own task definition with DATABASE_READ_ONLY=false."""
+    """Every Django service onto a revision of its own task definition with DATABASE_READ_ONLY=false (not the web: no database)."""
     from coko_cli.ops.render import short_td
     from coko_cli.ops.rollback import primary_task_definition
 
     ecs = ctx.clients.ecs
     moved, already = [], []
     for role, service in ctx.services.services.items():
+        if role not in DATABASE_ROLES:
+            continue
         current, tags = _describe_with_tags(ecs, primary_task_definition(service))
         if read_only_value(current) != "true":
             already.append(role)

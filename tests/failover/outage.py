@@ -4,7 +4,8 @@ Every request the CLI sends goes through it (AWS_ENDPOINT_URL points here). It r
 region from the SigV4 credential scope — what AWS itself routes and authorises by — records
 (region, operation) for every request, and while ``down`` is set answers 503 for that region
 instead of forwarding. ``fail_once`` makes one named operation fail with AccessDenied, to
-interrupt a failover halfway the way a missing IAM permission would.
+interrupt a failover halfway the way a missing IAM permission would (``fail_once_for``: only the
+first request of that operation whose body names a given resource).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class RegionOutage:
     upstream: str
     down: str | None = None
     fail_once: set[str] = field(default_factory=set)
+    # (operation, bytes the request body must contain): fail the first such request only, e.g. an
+    # UpdateService of one particular service (an IAM policy scoped to the other services' ARNs).
+    fail_once_for: set[tuple[str, bytes]] = field(default_factory=set)
     calls: list[Call] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -81,6 +85,10 @@ def start(outage: RegionOutage) -> tuple[ThreadingHTTPServer, str]:
                 outage.calls.append(Call(region, service, operation, refused))
                 if not refused and operation in outage.fail_once:
                     outage.fail_once.discard(operation)
+                    injected = True
+                matching = [f for f in outage.fail_once_for if not refused and f[0] == operation and f[1] in body]
+                if matching and not injected:
+                    outage.fail_once_for.discard(matching[0])
                     injected = True
             if refused:
                 self._reply(503, b'{"message": "Service Unavailable (simulated regional outage)"}', "application/json")

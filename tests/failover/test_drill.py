@@ -46,12 +46,20 @@ def assert_failed_over(drill: Drill) -> None:
     assert login["username"] in names.DB_APP_USERS and login["password"]
     ecs = w.client("ecs", region)
     described = {s["serviceName"]: s for s in ecs.describe_services(cluster=w.cluster, services=list(w.services.values()))["services"]}
-    roles = names.SERVICE_ROLES  # the Django roles; the reader frontend (web) has no database and is not touched
-    assert {role: described[w.services[role]]["desiredCount"] for role in roles} == {"backend": 3, "worker": 2, "scheduler": 1}  # production's minCount
+    roles = names.SERVICE_ROLES  # the Django roles go read-write; the reader frontend (web) has no database
+    assert {role: described[w.services[role]]["desiredCount"] for role in (*roles, names.WEB_ROLE)} == {
+        "backend": 3,
+        "worker": 2,
+        "scheduler": 1,
+        "web": 3,
+    }  # production's minCount
     assert {role: read_only_flag(drill, role) for role in roles} == {role: "false" for role in roles}
+    assert read_only_flag(drill, names.WEB_ROLE) is None, "the web has no database setting to switch"
     targets = w.client("application-autoscaling", region).describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
     limits = {t["ResourceId"].rsplit("-", 1)[-1]: (t["MinCapacity"], t["MaxCapacity"]) for t in targets}
-    assert {r: limits[r] for r in ("backend", "worker")} == {"backend": (3, 10), "worker": (2, 6)}  # production's minCount/maxCount
+    assert {r: limits[r] for r in ("backend", "worker", "web")} == {"backend": (3, 10), "worker": (2, 6), "web": (3, 10)}  # production's minCount/maxCount
+    web = described[w.services[names.WEB_ROLE]]
+    assert (len(web["deployments"]), web["runningCount"]) == (1, 3), f"the web is not stable at its floor: {web['deployments']}"
     check = w.client("route53", "us-east-1").get_health_check(HealthCheckId=w.health_check_id)["HealthCheck"]
     assert check["HealthCheckConfig"]["Inverted"] is True, "the primary's health check still decides: DNS did not move"
 
@@ -134,3 +142,74 @@ def test_dry_run_reads_everything_and_changes_nothing(drill: Drill) -> None:
     assert mutations == []
     assert read_only_flag(drill, "backend") == "true"
     assert drill.outage.calls_to(drill.primary_region) == []
+
+
+def _shrink_web(drill: Drill, desired: int, low: int, high: int) -> None:
+    """Cape Town's web running below the primary's floor (e.g. a smaller `coko:services.web` in its stack file)."""
+    w, region = drill.world, drill.secondary_region
+    w.client("ecs", region).update_service(cluster=w.cluster, service=w.services[names.WEB_ROLE], desiredCount=desired)
+    w.client("application-autoscaling", region).register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId=f"service/{w.cluster.rsplit('/', 1)[-1]}/{w.services[names.WEB_ROLE]}",
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=low,
+        MaxCapacity=high,
+    )
+
+
+def web_state(drill: Drill) -> tuple[int, int, int, tuple[int, int]]:
+    """(desired, running, deployments, autoscaling min-max) of Cape Town's web service, as the console shows them."""
+    w, region = drill.world, drill.secondary_region
+    web = w.client("ecs", region).describe_services(cluster=w.cluster, services=[w.services[names.WEB_ROLE]])["services"][0]
+    resource = f"service/{w.cluster.rsplit('/', 1)[-1]}/{w.services[names.WEB_ROLE]}"
+    (target,) = w.client("application-autoscaling", region).describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[resource])["ScalableTargets"]
+    return web["desiredCount"], web["runningCount"], len(web["deployments"]), (target["MinCapacity"], target["MaxCapacity"])
+
+
+def test_failover_scales_the_secondarys_web_to_the_primarys_floor_and_waits_for_it(drill: Drill) -> None:
+    _shrink_web(drill, desired=1, low=1, high=2)
+    assert web_state(drill) == (1, 1, 1, (1, 2))
+    drill.outage.down = drill.primary_region
+
+    result = coko("failover", "--to", SECONDARY, "--poll-interval", "0", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    steps = {s["step"]: s for s in report["steps"]}
+    assert "web autoscaling 1-2 → 3-10" in steps["scale"]["detail"] and "web desired 1 → 3" in steps["scale"]["detail"]
+    assert "web 3/3 running" in steps["rollout"]["detail"]
+    assert "web" not in steps["read-write"]["detail"], "the web has no database: it gets no read-write revision"
+    assert web_state(drill) == (3, 3, 1, (3, 10))  # production's coko:services.web minCount/maxCount, stable
+    assert_failed_over(drill)
+    web_family = drill.world.task_families[names.WEB_ROLE]
+    assert len(drill.world.client("ecs", drill.secondary_region).list_task_definitions(familyPrefix=web_family)["taskDefinitionArns"]) == 1
+
+
+def test_failover_stopped_before_the_web_was_scaled_finishes_it_on_the_rerun(drill: Drill) -> None:
+    _shrink_web(drill, desired=1, low=1, high=2)
+    drill.outage.down = drill.primary_region
+    # UpdateService of the web's desired count denied once: backend, worker and scheduler are done by then.
+    drill.outage.fail_once_for.add(("UpdateService", drill.world.services[names.WEB_ROLE].encode()))
+
+    first = coko("failover", "--to", SECONDARY, "--poll-interval", "0", "--json")
+
+    assert first.exit_code == 4, first.stderr
+    outcomes = {s["step"]: s["outcome"] for s in json.loads(first.stdout)["steps"]}
+    assert outcomes["read-write"] == "done" and outcomes["scale"] == "failed" and "rollout" not in outcomes
+    assert web_state(drill)[0] == 1, "the web's desired count was changed despite the refusal"
+
+    second = coko("failover", "--to", SECONDARY, "--poll-interval", "0", "--json")
+
+    assert second.exit_code == 0, second.stderr
+    steps = {s["step"]: s for s in json.loads(second.stdout)["steps"]}
+    assert steps["read-write"]["outcome"] == "already" and steps["scale"]["outcome"] == "done"
+    assert steps["scale"]["detail"] == "web desired 1 → 3", "the rerun redid a finished part of the scale step or skipped the web"
+    assert web_state(drill) == (3, 3, 1, (3, 10))
+    assert_failed_over(drill)
+
+    third = coko("failover", "--to", SECONDARY, "--poll-interval", "0", "--json")
+
+    assert third.exit_code == 0, third.stderr
+    report = json.loads(third.stdout)
+    assert report["outcome"] == "already-failed-over"
+    assert {s["step"]: s["outcome"] for s in report["steps"]}["scale"] == "already"
