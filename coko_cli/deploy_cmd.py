@@ -3,7 +3,8 @@
 `pulumi up` itself releases in order (image, task definitions, migrations, static upload,
 services, rollout check: components/release_step.py). This command adds what happens after the
 engine says "done": the public names must answer through CloudFront, else the services go back
-to the previous release with `coko rollback`. It drives the real Pulumi CLI through
+to the previous release with `coko rollback` — the Django roles to their previous release and the
+reader frontend (web) to the revision the update replaced, in one journaled, verified rollback. It drives the real Pulumi CLI through
 `pulumi.automation` (https://www.pulumi.com/docs/iac/using-pulumi/automation-api/), so it needs
 the CLI on PATH, a `pulumi login` (or PULUMI_ACCESS_TOKEN) and AWS credentials.
 """
@@ -21,6 +22,7 @@ import typer
 from coko_cli.exit_codes import Exit
 from coko_cli.ops.command import help_text
 from coko_cli.ops.render import Output
+from coko_contract.names import WEB_ROLE
 
 if TYPE_CHECKING:
     from pulumi import automation as auto
@@ -29,7 +31,9 @@ if TYPE_CHECKING:
 
 HELP = """Release a stack: `pulumi up` (which migrates, uploads static files, rolls the services and
 checks the rollout), then a smoke check of https://<domain.api>/health/ and https://<domain.apex>/
-through CloudFront, then `coko rollback` if the smoke check fails.
+through CloudFront, then `coko rollback` if the smoke check fails: backend, worker and scheduler
+back to their previous release and the web back to the revision this update replaced (only the
+services whose task definitions the update changed).
 
 --all deploys the primary stack, then the secondary (stopping at the first failure). A failed
 `pulumi up` is not rolled back: a failed migration or static upload stops the update before any
@@ -76,10 +80,41 @@ class Release:
 
 
 def task_definitions(outputs: Mapping[str, Any]) -> dict[str, str]:
-    """The stack's ``taskDefinitionArns`` output (role -> ARN), {} before the first release."""
+    """The Django roles' ``taskDefinitionArns`` and the web's ``webTaskDefinitionArn`` (role -> ARN), {} before the first release."""
     value = outputs.get("taskDefinitionArns")
     value = getattr(value, "value", value)
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    found = {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    web = outputs.get("webTaskDefinitionArn")
+    web = getattr(web, "value", web)
+    if isinstance(web, str) and web:
+        found[WEB_ROLE] = web
+    return found
+
+
+def rollback_args(before: Mapping[str, str], after: Mapping[str, str]) -> list[str] | None:
+    """`coko rollback` options that undo what the update changed; None: it registered nothing new.
+
+    The Django roles go back to their previous release (`coko rollback`'s default); the web, which
+    runs its own image, to exactly the revision the update replaced (--web-revision), alone
+    (--web-only) when the Django task definitions did not change.
+    """
+    from coko_cli.ops.taskdefs import split_arn
+
+    django = {r: a for r, a in before.items() if r != WEB_ROLE}
+    django_changed = bool(django) and django != {r: a for r, a in after.items() if r != WEB_ROLE}
+    web_changed = WEB_ROLE in before and before[WEB_ROLE] != after.get(WEB_ROLE)
+    if not django_changed and not web_changed:
+        return None
+    args = ["--web-revision", str(split_arn(before[WEB_ROLE])[1])] if web_changed else []
+    return args + ([] if django_changed else ["--web-only"])
+
+
+def rolled_back_what(args: list[str], before: Mapping[str, str]) -> str:
+    """What the rollback moves, in words (the report and the docs say the same)."""
+    parts = [] if "--web-only" in args else ["backend, worker and scheduler to their previous release"]
+    if "--web-revision" in args:
+        parts.append(f"web to {before[WEB_ROLE].rsplit('/', 1)[-1]}")
+    return " and ".join(parts)
 
 
 def ordered(names: list[str], configs: dict[str, AnyStackConfig]) -> list[str]:
@@ -111,9 +146,9 @@ def _last_lines(exc: Exception, count: int = 15) -> str:
     return "\n".join(text[-count:])
 
 
-def rollback(stack: str, out: Output) -> int:
-    """`coko rollback --stack S --yes`, as an operator would run it; its exit code."""
-    command = [sys.executable, "-m", "coko_cli.main", "rollback", "--stack", stack, "--yes"]
+def rollback(stack: str, out: Output, args: list[str] | None = None) -> int:
+    """`coko rollback --stack S --yes [args]`, as an operator would run it; its exit code."""
+    command = [sys.executable, "-m", "coko_cli.main", "rollback", "--stack", stack, "--yes", *(args or [])]
     out.note(f"Rolling back: {' '.join(['coko', *command[3:]])}")
     return subprocess.run(command, check=False).returncode
 
@@ -141,13 +176,18 @@ def release(stack: str, cfg: AnyStackConfig, smoke: Smoke, roll_back: bool, mess
     result.problems += failures
     if not roll_back:
         return result
-    if not before or before == after:
+    args = rollback_args(before, after)
+    if args is None:
         result.problems.append("the release registered no new task definitions: there is no previous release to roll back to automatically")
         return result
-    code = rollback(stack, out)
+    what = rolled_back_what(args, before)
+    out.note(f"Rolling back {what}")
+    code = rollback(stack, out, args)
     result.outcome = "rolled-back" if code == 0 else "rollback-failed"
     if code:
-        result.problems.append(f"coko rollback --stack {stack} exited {code}")
+        result.problems.append(f"coko rollback --stack {stack} {' '.join(['--yes', *args])} exited {code} (it was moving {what})")
+    else:
+        result.problems.append(f"rolled back: {what}")
     return result
 
 

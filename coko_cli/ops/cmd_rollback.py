@@ -1,4 +1,4 @@
-"""`coko rollback`: backend, worker and scheduler back to one earlier release, journaled and verified."""
+"""`coko rollback`: backend, worker and scheduler back to one earlier release (and the web to a revision), journaled and verified."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from coko_cli.records import Column, Records
 from coko_contract import names as naming
 
 if TYPE_CHECKING:
+    from coko_cli.ops.discovery import StackServices
+    from coko_cli.ops.journal import Journal
     from coko_cli.ops.transaction import Choice
 
 HELP = """Roll backend, worker and scheduler back to one release together, then verify what runs.
@@ -27,7 +29,11 @@ change nothing). Each step is recorded in tags on the cluster: when an update fa
 command is interrupted, it reports which services moved and which are pending (exit 5), and the
 next run (or --resume) finishes the same release. Then it waits until every service is stable and
 checks that each PRIMARY deployment runs the intended revision (the circuit breaker may have
-rolled back: exit 1). The database schema is NOT rolled back."""
+rolled back: exit 1). The database schema is NOT rolled back.
+
+The reader frontend (web) runs its own image and moves only when asked: --web-revision N moves it
+to revision N of its family in the same journaled, verified rollback (a rerun resumes it too);
+with --web-only the Django services stay where they are. `coko deploy` passes both as needed."""
 
 COLUMNS = (
     Column("Service", "role"),
@@ -66,6 +72,61 @@ def _progress(services: dict[str, dict[str, Any]]) -> str:
     return "waiting for services to become stable: " + ", ".join(parts)
 
 
+def _recorded(run: OpsRun, target: StackServices) -> Journal | None:
+    from coko_cli.ops import journal
+
+    try:
+        return journal.read(run.clients.ecs, target.cluster)
+    except OpsError as exc:
+        raise OpsError(f"Cannot read the rollback record on the cluster ({exc.message}): nothing was changed.", exc.code, exc.hint) from None
+
+
+def _find_web(run: OpsRun, target: StackServices) -> dict[str, Any]:
+    """Add the web service to the discovered ones (tags, then its name, like the others)."""
+    from coko_cli.ops.discovery import find_services
+
+    services, found_by = find_services(run.clients.ecs, target.cluster, target.stack, (naming.WEB_ROLE,))
+    target.services.update(services)
+    target.found_by.update(found_by)
+    return services[naming.WEB_ROLE]
+
+
+def _follow_record(run: OpsRun, target: StackServices, record: Journal | None) -> None:
+    """A rerun resumes the services the record names: the web too when it was part of it, only the web after --web-only."""
+    if record is None or naming.WEB_ROLE not in record.targets:
+        return
+    _find_web(run, target)
+    if not any(role in record.targets for role in naming.SERVICE_ROLES):
+        target.services = {naming.WEB_ROLE: target.services[naming.WEB_ROLE]}
+
+
+def _with_web(run: OpsRun, target: StackServices, choice: Choice, revision: int) -> None:
+    """Add (or replace) the web's step in the chosen rollback and its record."""
+    from coko_cli.ops import rollback
+
+    step = rollback.web_step(run.clients.ecs, target.services.get(naming.WEB_ROLE) or _find_web(run, target), revision)
+    choice.steps[:] = [s for s in choice.steps if s.role != naming.WEB_ROLE] + [step]
+    choice.journal.targets[naming.WEB_ROLE] = step.target.label
+    if naming.WEB_ROLE in choice.done:
+        choice.done.remove(naming.WEB_ROLE)
+    if not step.changes:
+        choice.done.append(naming.WEB_ROLE)
+
+
+def _web_only(run: OpsRun, target: StackServices, record: Journal | None, revision: int) -> Choice:
+    """The web alone: the Django services keep their release."""
+    from coko_cli.ops import rollback
+    from coko_cli.ops.journal import Journal
+    from coko_cli.ops.transaction import Choice
+
+    if record is not None:
+        run.out.warn(f"an unfinished rollback (started {record.started}) is recorded; this one replaces it.")
+    step = rollback.web_step(run.clients.ecs, target.services[naming.WEB_ROLE], revision)
+    done = [] if step.changes else [naming.WEB_ROLE]
+    record = Journal(rollback.release_of(step.target), rollback.release_of(step.current), {naming.WEB_ROLE: step.target.label}, done)
+    return Choice([step], record, False, done)
+
+
 def register(app: typer.Typer) -> None:
     @ops_command(app, "rollback", HELP, codes=(0, 1, 2, 4, 5, 124, 130, 143), deadline=1800, waits=True)
     def rollback_command(
@@ -80,15 +141,33 @@ def register(app: typer.Typer) -> None:
         timeout: Annotated[float, typer.Option(min=0, help="Seconds to wait for the services to become stable.")] = 900,
         health_url: Annotated[str | None, typer.Option(help="After the rollback, GET this URL and require 200.")] = None,
         check_health: Annotated[bool, typer.Option("--check-health", help="Like --health-url https://<domain.api>/health/ from the stack file.")] = False,
+        web_revision: Annotated[
+            int | None, typer.Option("--web-revision", min=1, help="Also move the reader frontend (web) to this revision of its family.")
+        ] = None,
+        web_only: Annotated[bool, typer.Option("--web-only", help="With --web-revision: move only the web; backend, worker and scheduler stay.")] = False,
     ) -> None:
         from coko_cli.ops import do_ops, journal, rollback, transaction
 
         if to is not None and to_release is not None:
             raise OpsError("give --to or --to-release, not both", Exit.USAGE)
+        if web_only and (web_revision is None or to is not None or to_release is not None):
+            raise OpsError("--web-only needs --web-revision N, and no --to/--to-release (the Django services stay)", Exit.USAGE)
+        if resume and web_revision is not None:
+            raise OpsError("give --resume alone, without --web-revision: the record says where the web goes", Exit.USAGE)
         if do_ops.is_digitalocean(run):
+            if web_revision is not None:
+                raise OpsError("--web-revision moves the ECS web service; this stack runs on App Platform", Exit.USAGE)
             return do_ops.rollback(run, to, to_release, yes, dry_run, timeout)
-        target = run.find(naming.SERVICE_ROLES)
-        choice = transaction.choose(run, target, to, to_release, resume)
+        target = run.find((naming.WEB_ROLE,) if web_only else naming.SERVICE_ROLES)
+        record = _recorded(run, target)
+        if web_only and web_revision is not None:
+            choice = _web_only(run, target, record, web_revision)
+        else:
+            if to is None and to_release is None:
+                _follow_record(run, target, record)
+            choice = transaction.choose(run, target, to, to_release, resume)
+            if web_revision is not None:
+                _with_web(run, target, choice, web_revision)
         run.doc.update(dryRun=dry_run, resumed=choice.resumed, release=choice.release, plan=[s.as_json() for s in choice.steps], outcome="planned")
         run.out.records([plan_records(choice)])
         if not choice.pending and not choice.resumed:

@@ -1,4 +1,4 @@
-"""Move backend, worker and scheduler back together, then prove the rollback actually landed.
+"""Move backend, worker and scheduler back together (and the web, when asked), then prove the rollback actually landed.
 
 ECS's deployment circuit breaker can roll a deployment back on its own; a tool that only waits
 for "stable" then reports success while the old (or another) revision runs. So after the wait we
@@ -18,6 +18,7 @@ from coko_cli.ops import taskdefs
 from coko_cli.ops.discovery import StackServices, refresh
 from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.taskdefs import Revision
+from coko_contract import names as naming
 from coko_ecs.rollout import failed_rollout, is_stable, primary_task_definition  # shared with the release's rollout check
 
 if TYPE_CHECKING:
@@ -77,6 +78,16 @@ def revision_n(ecs: ECSClient, family: str, role: str, number: int) -> Revision:
         raise OpsError(f"{family}:{number} is deregistered (INACTIVE): ECS cannot deploy it.", Exit.FAILED, "List the ACTIVE ones with `coko releases`.")
     newest = f" (the newest is :{taskdefs.split_arn(active[0])[1]})" if active else ""
     raise OpsError(f"{family}:{number} does not exist{newest}.", Exit.FAILED, "List the revisions with `coko releases`.")
+
+
+def web_step(ecs: ECSClient, service: dict[str, Any], number: int) -> Step:
+    """The reader frontend's move to revision `number` of its family.
+
+    The web runs its own image (coko/<stack>-web), so "the release" of the Django roles says
+    nothing about it: it is named by revision — `coko deploy` passes the one the release replaced.
+    """
+    now = taskdefs.to_revision(taskdefs.describe(ecs, primary_task_definition(service)), naming.WEB_ROLE)
+    return Step(naming.WEB_ROLE, service["serviceName"], now, revision_n(ecs, now.family, naming.WEB_ROLE, number))
 
 
 def previous_release(ecs: ECSClient, now: dict[str, Revision]) -> str:

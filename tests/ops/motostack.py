@@ -193,6 +193,32 @@ class Stack:
         return str(arn)
 
 
+def add_web(stack: Stack, revisions: int = 2, desired: int = 3) -> str:
+    """The reader frontend's service beside the three roles, as `pulumi up` creates it: its own image
+    (coko/<stack>-web, by digest), family, log group and Service=web tag, on its latest revision."""
+    ecs, role = stack.ecs, naming.WEB_ROLE
+    boto3.client("logs", region_name=REGION).create_log_group(logGroupName=naming.log_group_name(STACK, role))
+    web_repo = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{naming.web_repository_name(STACK)}"
+    arns = [stack.register(role, f"v{i + 1}", image=f"{web_repo}@{digest(i + 11)}") for i in range(revisions)]
+    name = naming.service_name(STACK, role)
+    ecs.create_service(
+        cluster=stack.cluster,
+        serviceName=name,
+        taskDefinition=arns[-1],
+        desiredCount=desired,
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": stack.subnets, "securityGroups": [stack.security_group], "assignPublicIp": "DISABLED"}},
+        deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}, "maximumPercent": 200, "minimumHealthyPercent": 100},
+        propagateTags="SERVICE",
+        tags=[{"key": "Project", "value": "coko"}, {"key": "Stack", "value": STACK}, {"key": "Service", "value": role}],
+    )
+    service = ecs_backend().services[f"{naming.cluster_name(STACK)}:{name}"]  # moto: running == desired, deployment completed
+    service.running_count, service.pending_count = desired, 0
+    service.deployments[0].update(runningCount=desired, pendingCount=0, rolloutState="COMPLETED")
+    stack.services[role] = name
+    return name
+
+
 def deploy_stack(revisions: int = 2, *, tagged: bool = True, names: dict[str, str] | None = None) -> Stack:
     """Cluster, three services on their latest revision, VPC and log groups, like the infrastructure."""
     ec2 = boto3.client("ec2", region_name=REGION)

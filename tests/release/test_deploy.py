@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from coko_cli.main import app
 from coko_contract import names as naming
 from stacks.config_source import project_root
-from tests.ops.motostack import EcsSim, Stack
+from tests.ops.motostack import EcsSim, Stack, add_web
 
 STAND_IN = Path(__file__).parent / "stand_in"
 
@@ -139,6 +139,39 @@ def test_failed_smoke_check_rolls_the_services_back_with_coko_rollback(pulumi: F
     assert {role: stack.primary(role) for role in naming.SERVICE_ROLES} == {
         role: f"{naming.task_family('production', role)}:1" for role in naming.SERVICE_ROLES
     }
+
+
+def outputs(django: int, web: int) -> dict[str, Any]:
+    """The stack's task-definition outputs: the Django roles' revision and the web's."""
+    web_arn = f"arn:aws:ecs:eu-west-3:123456789012:task-definition/{naming.task_family('production', naming.WEB_ROLE)}:{web}"
+    return {"taskDefinitionArns": arns(django), "webTaskDefinitionArn": web_arn}
+
+
+def test_failed_smoke_check_puts_the_web_back_on_its_previous_revision_with_the_django_roles(pulumi: FakePulumi, site: Site, stack: Stack, sim: EcsSim) -> None:
+    """The release moved the Django roles and the web to :2; the apex answers 502: all four are back on :1."""
+    add_web(stack)
+    pulumi.state(production={"outputs": outputs(1, 1), "after_up": outputs(2, 2)})
+    site.status["/"] = 502
+    result = deploy("--stack", "production", "--health-url", f"{site.url}/health/", "--apex-url", f"{site.url}/")
+    assert result.exit_code == 1
+    assert "rolled-back" in result.stderr
+    assert "rolled back: backend, worker and scheduler to their previous release and web to coko-production-web:1" in result.stderr
+    assert {role: stack.primary(role) for role in (*naming.SERVICE_ROLES, naming.WEB_ROLE)} == {
+        role: f"{naming.task_family('production', role)}:1" for role in (*naming.SERVICE_ROLES, naming.WEB_ROLE)
+    }
+
+
+def test_a_release_that_changed_only_the_web_rolls_back_only_the_web(pulumi: FakePulumi, site: Site, stack: Stack, sim: EcsSim) -> None:
+    add_web(stack)
+    pulumi.state(production={"outputs": outputs(2, 1), "after_up": outputs(2, 2)})
+    site.status["/"] = 500
+    result = deploy("--stack", "production", "--health-url", f"{site.url}/health/", "--apex-url", f"{site.url}/")
+    assert result.exit_code == 1 and "rolled-back" in result.stderr
+    assert "rolled back: web to coko-production-web:1" in result.stderr
+    assert stack.primary(naming.WEB_ROLE) == f"{naming.task_family('production', naming.WEB_ROLE)}:1"
+    assert {role: stack.primary(role) for role in naming.SERVICE_ROLES} == {
+        role: f"{naming.task_family('production', role)}:2" for role in naming.SERVICE_ROLES
+    }, "the Django release did not change: it stays"
 
 
 def test_failed_smoke_check_without_a_new_revision_does_not_roll_back(pulumi: FakePulumi, site: Site) -> None:
