@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -72,6 +75,37 @@ def test_a_stalled_endpoint_is_a_read_timeout_that_names_the_call(stack: Stack, 
     assert result.exit_code == 4
     assert "AWS did not answer ECS ListClusters within --read-timeout 0.3s (2 attempt(s)" in result.stderr
     assert faults.calls["ListClusters"] == 2
+
+
+@pytest.fixture
+def unanswered_endpoint() -> Iterator[str]:
+    """An endpoint whose TCP handshake never completes: Linux drops new SYNs to a listener whose
+    accept queue is full (backlog 0, filled by connections nobody accepts)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = [socket.socket() for _ in range(4)]
+    for filler in fillers:
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+    time.sleep(0.1)
+    with pytest.raises(TimeoutError):  # the premise of the test below, checked here
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    yield f"http://127.0.0.1:{port}"
+    for sock in [*fillers, listener]:
+        sock.close()
+
+
+def test_an_unreachable_endpoint_is_a_connect_timeout_that_names_the_call(
+    stack: Stack, faults: FaultProxy, unanswered_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", unanswered_endpoint)
+    result = coko("status", "--stack", "production", "--connect-timeout", "0.3", "--max-attempts", "2", "--json")
+    assert result.exit_code == 4
+    assert "Could not connect to AWS for ECS ListClusters within --connect-timeout 0.3s (2 attempt(s)" in result.stderr
+    assert unanswered_endpoint in result.stderr
+    assert json.loads(result.stdout)["error"]["code"] == 4
 
 
 def test_the_deadline_bounds_the_retries(stack: Stack, faults: FaultProxy) -> None:
