@@ -1,9 +1,12 @@
 """`coko failover`: run the steps in order, time each one, stop at the first failure.
 
-Order matters: the database is promoted before anything writes to it, the credentials are made
-standalone before new tasks need them, the services go read-write and are scaled before the
-public name moves, and the last step proves — from inside the VPC, with the revision the
-services now run — that every database alias accepts a write.
+Order matters: the database is promoted before anything writes to it, the app login is made
+standalone before new tasks need it, the services go read-write and are scaled before the
+public name moves, and the verification proves — from inside the VPC, with the revision the
+services now run — that every database alias accepts a write. The master login comes last: no
+service reads it (only the database-admin one-off task, for provisioning and rotation), so
+promoting it must neither delay nor block writes; a refusal there fails the run after writes
+have moved, and a rerun finishes just that step.
 """
 
 from __future__ import annotations
@@ -15,7 +18,19 @@ from typing import Any
 
 from coko_cli.ops.errors import Exit, OpsError
 from coko_cli.ops.failover_dns import move_dns
-from coko_cli.ops.failover_steps import DONE, PLANNED, SKIPPED, Context, preflight, promote_database, promote_secret, read_write, rollout, scale
+from coko_cli.ops.failover_steps import (
+    DONE,
+    PLANNED,
+    SKIPPED,
+    Context,
+    preflight,
+    promote_database,
+    promote_master_secret,
+    promote_secret,
+    read_write,
+    rollout,
+    scale,
+)
 
 FAILED = "failed"
 VERIFY_STARTED_BY = "coko-failover"
@@ -62,16 +77,17 @@ def verify(ctx: Context) -> tuple[str, str]:
 STEPS: tuple[tuple[str, str, Callable[[Context], tuple[str, str]]], ...] = (
     ("preflight", "Preflight", preflight),
     ("promote-database", "Promote the RDS replica", promote_database),
-    ("promote-secret", "Promote the credentials secret", promote_secret),
+    ("promote-secret", "Promote the app login secret", promote_secret),
     ("read-write", "Switch the services to read-write", read_write),
     ("scale", "Scale to the primary's counts", scale),
     ("rollout", "Wait for the new tasks", rollout),
     ("dns", "Move the API origin name", move_dns),
     ("verify", "Verify the database is writable", verify),
+    ("promote-master-secret", "Promote the master login secret", promote_master_secret),
 )
 
 
-CHANGING_STEPS = ("promote-database", "promote-secret", "read-write", "scale", "dns")  # the others only wait or read
+CHANGING_STEPS = ("promote-database", "promote-secret", "read-write", "scale", "dns", "promote-master-secret")  # the others only wait or read
 
 
 @dataclass

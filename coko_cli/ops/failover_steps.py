@@ -1,7 +1,7 @@
 """The steps of `coko failover`, each of which reads the real state first and acts only if needed.
 
-That is what makes a rerun after a partial failure resume: a promoted database, a standalone
-secret, read-write revisions, raised counts and an inverted health check are each recognised
+That is what makes a rerun after a partial failure resume: a promoted database, standalone
+login secrets (app and master), read-write revisions, raised counts and an inverted health check are each recognised
 and reported as ``already``. Every call goes to the secondary's region (or Route 53, global)
 through :class:`GuardedClients`; nothing here knows the primary's region except to refuse it.
 """
@@ -97,19 +97,54 @@ def describe_database(ctx: Context) -> dict[str, Any]:
         raise
 
 
-def describe_secret(ctx: Context) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LoginSecret:
+    """One of the primary's login secrets whose replica the secondary must own after a failover."""
+
+    name: str
+    what: str  # as the timeline says it
+    fact: str  # its key in the JSON report
+    missing_hint: str
+
+
+def app_login(target: FailoverTarget) -> LoginSecret:
+    return LoginSecret(
+        target.secret,
+        "app login",
+        "secret",
+        "The primary stack replicates it (coko:disasterRecovery.secondaryRegion); without it Cape Town's tasks cannot log in.",
+    )
+
+
+def master_login(target: FailoverTarget) -> LoginSecret:
+    return LoginSecret(
+        target.master_secret,
+        "master login",
+        "masterSecret",
+        "No service needs it, only the database-admin task (provisioning, rotation): once the database is promoted, give "
+        f"{target.database} a new master password (aws rds modify-db-instance --master-user-password) and store that login "
+        f"as {target.master_secret} in {target.region}.",
+    )
+
+
+def find_secret(ctx: Context, name: str) -> dict[str, Any] | None:
+    """DescribeSecret in the secondary's region; None when there is no such secret."""
     sm = ctx.clients.client("secretsmanager")
     try:
         with aws_errors():
-            return dict(sm.describe_secret(SecretId=ctx.target.secret))
+            return dict(sm.describe_secret(SecretId=name))
     except OpsError as exc:
         if "ResourceNotFound" in exc.message or "not found" in exc.message.lower():
-            raise OpsError(
-                f"No secret {ctx.target.secret} in {ctx.target.region}: the database credentials are not replicated there.",
-                Exit.FAILED,
-                "The primary stack replicates it (coko:disasterRecovery.secondaryRegion); without it Cape Town's tasks cannot log in.",
-            ) from None
+            return None
         raise
+
+
+def describe_secret(ctx: Context, login: LoginSecret | None = None) -> dict[str, Any]:
+    login = login or app_login(ctx.target)
+    found = find_secret(ctx, login.name)
+    if found is None:
+        raise OpsError(f"No secret {login.name} in {ctx.target.region}: the database {login.what} is not replicated there.", Exit.FAILED, login.missing_hint)
+    return found
 
 
 def is_replica(db: dict[str, Any]) -> bool:
@@ -170,6 +205,8 @@ def preflight(ctx: Context) -> tuple[str, str]:
             problems.append(f"{service['serviceName']}: {reason}")
     db = describe_database(ctx)
     secret = describe_secret(ctx)
+    # The master login is not on the write path: a missing replica is reported here and fails only its own step.
+    master = find_secret(ctx, ctx.target.master_secret)
     lag = replica_lag(ctx) if is_replica(db) else None
     ctx.facts.update(
         database={
@@ -180,6 +217,11 @@ def preflight(ctx: Context) -> tuple[str, str]:
         },
         replicaLagSeconds=lag,
         secret={"name": ctx.target.secret, "replica": secret_is_replica(secret, ctx.target.region)},
+        masterSecret={
+            "name": ctx.target.master_secret,
+            "exists": master is not None,
+            "replica": master is not None and secret_is_replica(master, ctx.target.region),
+        },
     )
     if is_replica(db) and ctx.max_lag is not None and lag is not None and lag > ctx.max_lag:
         problems.append(f"replica lag is {lag:g}s, above --max-lag {ctx.max_lag:g}s (writes newer than that would be lost)")
@@ -199,7 +241,13 @@ def preflight(ctx: Context) -> tuple[str, str]:
     replication = replication_state(db)
     if replication:
         lag_text += f" (replication {replication})"
-    return DONE, f"services running ({running}); {lag_text}; secret {'replica' if secret_is_replica(secret, ctx.target.region) else 'standalone'}"
+    return DONE, f"services running ({running}); {lag_text}; secrets: app login {_kind(secret, ctx)}, master login {_kind(master, ctx)}"
+
+
+def _kind(secret: dict[str, Any] | None, ctx: Context) -> str:
+    if secret is None:
+        return f"missing in {ctx.target.region}"
+    return "replica" if secret_is_replica(secret, ctx.target.region) else "standalone"
 
 
 # --- database ----------------------------------------------------------------------------------
@@ -244,33 +292,52 @@ def promote_database(ctx: Context) -> tuple[str, str]:
 # --- secret ------------------------------------------------------------------------------------
 
 
-def promote_secret(ctx: Context) -> tuple[str, str]:
-    """StopReplicationToReplica in the secondary region, then prove the standalone value is readable.
+def promote_login_secret(ctx: Context, login: LoginSecret) -> tuple[str, str]:
+    """StopReplicationToReplica in the secondary region, then prove the standalone value is a readable login.
 
     It must be called in the replica's region and needs nothing from the primary's.
     https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_StopReplicationToReplica.html
+    Only the username is ever shown: never the password, nor the raw value.
     """
     sm = ctx.clients.client("secretsmanager")
-    secret = describe_secret(ctx)
+    secret = describe_secret(ctx, login)
     outcome = ALREADY
     if secret_is_replica(secret, ctx.target.region):
+        source = secret.get("PrimaryRegion")
         if ctx.dry_run:
-            return PLANNED, f"StopReplicationToReplica {secret['ARN']} (replica of {secret.get('PrimaryRegion')})"
-        with aws_errors():
-            sm.stop_replication_to_replica(SecretId=secret["ARN"])
+            return PLANNED, f"StopReplicationToReplica {secret['ARN']} ({login.what}, replica of {source})"
+        try:
+            with aws_errors():
+                sm.stop_replication_to_replica(SecretId=secret["ARN"])
+        except OpsError as exc:
+            raise OpsError(
+                f"{login.name} ({login.what}) is still a replica of {source}: {exc.message}",
+                exc.code,
+                " ".join(filter(None, (exc.hint, "Then rerun `coko failover`: the finished steps show `already`."))),
+            ) from None
         outcome = DONE
-        secret = describe_secret(ctx)
+        secret = describe_secret(ctx, login)
         if secret_is_replica(secret, ctx.target.region):
-            raise OpsError(f"{ctx.target.secret} is still a replica of {secret.get('PrimaryRegion')} after StopReplicationToReplica.", Exit.FAILED)
+            raise OpsError(f"{login.name} is still a replica of {secret.get('PrimaryRegion')} after StopReplicationToReplica.", Exit.FAILED)
     with aws_errors():
         value = sm.get_secret_value(SecretId=secret["ARN"])["SecretString"]
     try:
-        login = json.loads(value)
-        user = login["username"]
-        assert login["password"]
+        parsed = json.loads(value)
+        user = parsed["username"]
+        assert parsed["password"]
     except (ValueError, KeyError, TypeError, AssertionError):
-        raise OpsError(f"{ctx.target.secret} is not a database login (JSON with username and password).", Exit.FAILED) from None
-    return outcome, f"{ctx.target.secret} standalone in {ctx.target.region}, readable (user {user})"
+        raise OpsError(f"{login.name} is not a database login (JSON with username and password).", Exit.FAILED) from None
+    return outcome, f"{login.name} standalone in {ctx.target.region}, readable (user {user})"
+
+
+def promote_secret(ctx: Context) -> tuple[str, str]:
+    """The app login, before any service goes read-write: the new tasks read it."""
+    return promote_login_secret(ctx, app_login(ctx.target))
+
+
+def promote_master_secret(ctx: Context) -> tuple[str, str]:
+    """The master login, read only by the database-admin task: standalone, it can be rotated and changed in the secondary."""
+    return promote_login_secret(ctx, master_login(ctx.target))
 
 
 # --- read-write --------------------------------------------------------------------------------

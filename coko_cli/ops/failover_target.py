@@ -37,7 +37,13 @@ class FailoverTarget:
 
     @property
     def secret(self) -> str:
+        """The app login's replica here (what every service task reads)."""
         return names.db_credentials_secret_name(self.primary.stack)
+
+    @property
+    def master_secret(self) -> str:
+        """The master login's replica here (what the database-admin one-off task reads)."""
+        return names.db_master_secret_name(self.primary.stack)
 
     @property
     def health_check_name(self) -> str:

@@ -2,7 +2,7 @@
 
 The plan comes from the real Pulumi program under the offline preview (``run_stacks(..., "up")``)
 with a hosted zone configured, so the drill creates what `pulumi up` would: the primary's
-database and its credentials secret (with its replica regions), the Route 53 health check and
+database and both its login secrets, master and app (with their replica regions), the Route 53 health check and
 both failover records, the secondary's read replica, ECS cluster, task definitions (their
 DATABASE_READ_ONLY), services, autoscaling targets and ALB. What moto needs and the plan cannot
 give is substituted and said so here: network IDs (moto's VPC), the DB password (a secret in
@@ -28,6 +28,9 @@ from coko_contract import names
 ACCOUNT = "123456789012"
 PRIMARY, SECONDARY = "production", "capetown"
 PLAN_ZONE = "ZDRILLPLANZONE"
+# The passwords the plan keeps secret: the drill substitutes these (and checks no output ever shows them).
+MASTER_PASSWORD = "drill-master-password-0123"
+APP_PASSWORD = "drill-app-password"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -83,8 +86,16 @@ def _hosted_zone(r53: Any, apex: str) -> str:
     return str(r53.create_hosted_zone(Name=apex, CallerReference=f"drill-{datetime.now(UTC).timestamp()}")["HostedZone"]["Id"].rsplit("/", 1)[-1])
 
 
+def _login_secret(sm: Any, p: StackPreview, name: str, login: dict[str, Any]) -> str:
+    """One of the primary's login secrets, with the replica regions (and keys) its plan gives it; returns its ARN."""
+    secret = only(p, "aws:secretsmanager/secret:Secret", name=name).inputs
+    replicas = [{"Region": r["region"], **({"KmsKeyId": r["kmsKeyId"]} if r.get("kmsKeyId") else {})} for r in secret.get("replicas") or []]
+    tags = [{"Key": k, "Value": v} for k, v in secret["tags"].items()]
+    return str(sm.create_secret(Name=secret["name"], SecretString=json.dumps(login), AddReplicaRegions=replicas, Tags=tags)["ARN"])
+
+
 def build_primary(plans: dict[str, StackPreview], endpoint: str, region: str, zone_id: str) -> tuple[str, dict[str, str]]:
-    """The primary's DR resources: database, credentials secret + replicas, health check, PRIMARY record."""
+    """The primary's DR resources: database, both login secrets (master and app) + replicas, health check, PRIMARY record."""
     p = plans[PRIMARY]
     rds = boto3.client("rds", region_name=region, endpoint_url=endpoint)
     db = only(p, "aws:rds/instance:Instance", identifier=names.database_identifier(PRIMARY)).inputs
@@ -94,21 +105,14 @@ def build_primary(plans: dict[str, StackPreview], endpoint: str, region: str, zo
         DBInstanceClass=db["instanceClass"],
         AllocatedStorage=int(db.get("allocatedStorage") or 20),
         MasterUsername=db["username"],
-        MasterUserPassword="drill-master-password-0123",  # a secret in the plan
+        MasterUserPassword=MASTER_PASSWORD,  # a secret in the plan
         StorageEncrypted=True,
     )["DBInstance"]
-    secret = only(p, "aws:secretsmanager/secret:Secret", name=names.db_credentials_secret_name(PRIMARY)).inputs
-    login = {
-        "username": names.DB_APP_USERS[0],
-        "password": "drill-app-password",
-        "host": created["Endpoint"]["Address"] if created.get("Endpoint") else "db",
-        "port": 5432,
-        "dbname": "coko",
-        "engine": "postgres",
-    }
-    replicas = [{"Region": r["region"], **({"KmsKeyId": r["kmsKeyId"]} if r.get("kmsKeyId") else {})} for r in secret.get("replicas") or []]
-    boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint).create_secret(
-        Name=secret["name"], SecretString=json.dumps(login), AddReplicaRegions=replicas, Tags=[{"Key": k, "Value": v} for k, v in secret["tags"].items()]
+    sm = boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint)
+    common = {"host": created["Endpoint"]["Address"] if created.get("Endpoint") else "db", "port": 5432, "dbname": "coko", "engine": "postgres"}
+    master_arn = _login_secret(sm, p, names.db_master_secret_name(PRIMARY), {"username": db["username"], "password": MASTER_PASSWORD, **common})
+    _login_secret(
+        sm, p, names.db_credentials_secret_name(PRIMARY), {"username": names.DB_APP_USERS[0], "password": APP_PASSWORD, **common, "masterarn": master_arn}
     )
     r53 = boto3.client("route53", region_name="us-east-1", endpoint_url=endpoint)
     checks = {}

@@ -26,7 +26,8 @@ class Call:
     region: str
     service: str
     operation: str
-    refused: bool
+    refused: bool  # the region was down: answered 503
+    injected: bool = False  # a fail_once / fail_once_for refusal: answered AccessDenied, never reached moto
 
 
 @dataclass
@@ -47,8 +48,9 @@ class RegionOutage:
             return [c for c in self.calls if c.region == region]
 
     def operations(self, name: str) -> list[Call]:
+        """The requests of that operation that reached moto (neither the outage's 503 nor an injected refusal)."""
         with self.lock:
-            return [c for c in self.calls if c.operation == name and not c.refused]
+            return [c for c in self.calls if c.operation == name and not c.refused and not c.injected]
 
 
 def operation_of(method: str, path: str, headers: dict[str, str], body: bytes) -> str:
@@ -82,7 +84,6 @@ def start(outage: RegionOutage) -> tuple[ThreadingHTTPServer, str]:
             refused = region == outage.down
             injected = False
             with outage.lock:
-                outage.calls.append(Call(region, service, operation, refused))
                 if not refused and operation in outage.fail_once:
                     outage.fail_once.discard(operation)
                     injected = True
@@ -90,6 +91,7 @@ def start(outage: RegionOutage) -> tuple[ThreadingHTTPServer, str]:
                 if matching and not injected:
                     outage.fail_once_for.discard(matching[0])
                     injected = True
+                outage.calls.append(Call(region, service, operation, refused, injected))
             if refused:
                 self._reply(503, b'{"message": "Service Unavailable (simulated regional outage)"}', "application/json")
                 return

@@ -42,6 +42,25 @@ def test_a_database_the_tasks_cannot_write_fails_the_failover_with_the_task_log(
     assert drill.outage.calls_to(drill.primary_region) == []
 
 
+def test_a_master_login_never_replicated_fails_only_its_own_step_after_writes_moved(drill: Drill) -> None:
+    master = names.db_master_secret_name("production")
+    drill.world.client("secretsmanager", drill.primary_region).remove_regions_from_replication(SecretId=master, RemoveReplicaRegions=[drill.secondary_region])
+    drill.outage.down = drill.primary_region
+
+    result = coko("failover", "--to", SECONDARY, "--poll-interval", "0", "--json")
+
+    assert result.exit_code == 1, result.stderr
+    report = json.loads(result.stdout)
+    outcomes = {s["step"]: s["outcome"] for s in report["steps"]}
+    assert "master login missing in af-south-1" in report["steps"][0]["detail"]
+    assert (outcomes["promote-secret"], outcomes["verify"], outcomes["promote-master-secret"]) == ("done", "done", "failed")
+    stderr = " ".join(result.stderr.split())
+    assert f"No secret {master} in af-south-1: the database master login is not replicated there." in stderr
+    assert "--master-user-password" in stderr, "the hint says how to recreate it"
+    assert read_only_flag(drill, "backend") == "false"
+    assert drill.outage.calls_to(drill.primary_region) == []
+
+
 def test_without_a_hosted_zone_the_records_to_change_are_printed(drill: Drill, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COKO_PROJECT_ROOT", str(drworld.stack_root(tmp_path / "no-zone", None)))
     drill.outage.down = drill.primary_region
