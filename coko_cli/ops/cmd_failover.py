@@ -12,14 +12,16 @@ from coko_cli.ops.command import codes_line
 HELP = f"""Fail over to the secondary stack's region, calling only that region and Route 53.
 
 Steps, each of which checks the real state first (a rerun after a failure resumes where it
-stopped): preflight (services running, replica lag, credentials replica present); promote the
-RDS read replica; promote the credentials secret replica (StopReplicationToReplica); register
+stopped): preflight (services running, replica lag, app login replica present); promote the
+RDS read replica; promote the app login secret replica (StopReplicationToReplica); register
 read-write revisions of the Django task definitions (DATABASE_READ_ONLY=false) and move those
 services to them; raise desired counts and autoscaling limits of backend, worker, scheduler and
 the reader frontend (web) to the primary stack's minCount/maxCount and wait until they are stable;
 move the API origin name (invert the primary's Route 53 health check, or print the records to
 change when no hosted zone is configured); verify with a one-off task that every database alias
-accepts a write. Prints a timeline with each step's duration and the total.
+accepts a write; last, promote the master login secret replica (the database-admin task's; no
+service reads it, so it never holds up writes). Secret values are never printed. Prints a
+timeline with each step's duration and the total.
 
 It never calls the primary's region: a client or request for it is refused in code.
 --dry-run reads the state and prints what would change, changing nothing.

@@ -336,7 +336,11 @@ def promote_secret(ctx: Context) -> tuple[str, str]:
 
 
 def promote_master_secret(ctx: Context) -> tuple[str, str]:
-    """The master login, read only by the database-admin task: standalone, it can be rotated and changed in the secondary."""
+    """The master login, read only by the database-admin task: standalone, it can be rotated and changed in the secondary.
+
+    A replica "can't be updated independently from its primary secret" (so not at all with the primary region gone):
+    https://docs.aws.amazon.com/secretsmanager/latest/userguide/standalone-secret.html
+    """
     return promote_login_secret(ctx, master_login(ctx.target))
 
 
