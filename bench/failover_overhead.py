@@ -60,15 +60,16 @@ def fresh_world(plans: dict[str, Any], endpoint: str, root: Path) -> drworld.Wor
 def baseline(world: drworld.World, clients: dict[str, Any]) -> float:
     rds, sm, ecs, aas, r53 = (clients[k] for k in ("rds", "secretsmanager", "ecs", "application-autoscaling", "route53"))
     db = names.database_identifier("capetown")
-    secret = names.db_credentials_secret_name("production")
+    secrets = (names.db_credentials_secret_name("production"), names.db_master_secret_name("production"))
     started = time.perf_counter()
     rds.describe_db_instances(DBInstanceIdentifier=db)
     rds.promote_read_replica(DBInstanceIdentifier=db)
     rds.describe_db_instances(DBInstanceIdentifier=db)
-    arn = sm.describe_secret(SecretId=secret)["ARN"]
-    sm.stop_replication_to_replica(SecretId=arn)
-    sm.get_secret_value(SecretId=arn)
-    django = [world.services[role] for role in names.SERVICE_ROLES]  # the reader frontend (web) is not part of a failover
+    for secret in secrets:  # the app login, then (last step of a failover) the master login
+        arn = sm.describe_secret(SecretId=secret)["ARN"]
+        sm.stop_replication_to_replica(SecretId=arn)
+        sm.get_secret_value(SecretId=arn)
+    django = [world.services[role] for role in names.SERVICE_ROLES]  # the web has no database: no read-write revision
     services = ecs.describe_services(cluster=world.cluster, services=django)["services"]
     for service in services:
         definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
@@ -77,7 +78,7 @@ def baseline(world: drworld.World, clients: dict[str, Any]) -> float:
         new = ecs.register_task_definition(**request, containerDefinitions=definition["containerDefinitions"])["taskDefinition"]["taskDefinitionArn"]
         ecs.update_service(cluster=world.cluster, service=service["serviceName"], taskDefinition=new)
     cluster_name = world.cluster.rsplit("/", 1)[-1]
-    for role, (low, high) in {"backend": (3, 10), "worker": (2, 6)}.items():
+    for role, (low, high) in {"backend": (3, 10), "worker": (2, 6), names.WEB_ROLE: (3, 10)}.items():
         resource = f"service/{cluster_name}/{world.services[role]}"
         aas.register_scalable_target(ServiceNamespace="ecs", ResourceId=resource, ScalableDimension="ecs:service:DesiredCount", MinCapacity=low, MaxCapacity=high)
         ecs.update_service(cluster=world.cluster, service=world.services[role], desiredCount=low)
