@@ -103,8 +103,10 @@ class Network(pulumi.ComponentResource):
 
         nat_count = 1 if args.single_nat else args.az_count
         nats = []
+        eips = []
         for i in range(nat_count):
             eip = aws.ec2.Eip(f"{name}-nat-eip-{i + 1}", domain="vpc", tags=named(f"nat-eip-{i + 1}"), opts=child)
+            eips.append(eip)
             nats.append(
                 aws.ec2.NatGateway(
                     f"{name}-nat-{i + 1}",
@@ -148,6 +150,8 @@ class Network(pulumi.ComponentResource):
         self.private_subnet_ids = [s.id for s in private]
         self.data_subnet_ids = [s.id for s in data]
         self.nat_gateway_count = nat_count
+        # The public IPs this VPC's tasks reach the internet (and our own CloudFront) from.
+        self.egress_ips: list[pulumi.Output[str]] = [eip.public_ip for eip in eips]
         self.flow_log_id = flow_log.id
         self.register_outputs(
             {

@@ -4,6 +4,10 @@ Rules, in evaluation order: AWS managed groups (IP reputation, common, known bad
 the seed's own SQLi and XSS matches on all query arguments (URL-decoded, block), then per-IP
 rate limits equivalent to the seed's Nginx zones. Nginx counts requests per second; WAF counts
 per evaluation window, so ``limit = rate * window`` (10 r/s over 60 s -> 600, 5 r/s -> 300).
+The rate limits skip requests from the stack's own NAT egress IPs (``own_egress_ips``): those are
+the reader frontend's server-side calls to the API, made for every reader at once (the API then
+limits each reader by the IP the web forwards, see app/coko/core/ratelimit.py); counted per IP,
+they would get the whole site blocked. Readers' own requests to the web are still counted.
 Every rule publishes CloudWatch metrics and sampled requests; full logs go to a CloudWatch log
 group (name must start with ``aws-waf-logs-``) with the Authorization header redacted.
 """
@@ -48,6 +52,8 @@ class WafArgs:
     log_retention_days: int
     # A CMK in us-east-1 (the log group lives beside the CLOUDFRONT-scope ACL).
     log_kms_key_arn: pulumi.Input[str]
+    # The public IPs the stack's own tasks leave through (NAT gateways): not rate-limited per IP.
+    own_egress_ips: tuple[pulumi.Input[str], ...]
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -91,7 +97,16 @@ def _match_rule(name: str, priority: int, kind: str) -> dict[str, Any]:
     }
 
 
-def _rate_rule(limit: RateLimit, per_window: int, window: int, priority: int) -> dict[str, Any]:
+def _rate_rule(limit: RateLimit, per_window: int, window: int, priority: int, own_ips_arn: pulumi.Input[str] | None) -> dict[str, Any]:
+    path: dict[str, Any] = {
+        "byte_match_statement": {
+            "field_to_match": {"uri_path": {}},
+            "positional_constraint": "STARTS_WITH",
+            "search_string": limit.path_prefix,
+            "text_transformations": [{"priority": 0, "type": "LOWERCASE"}],
+        }
+    }
+    not_own = {"not_statement": {"statement": {"ip_set_reference_statement": {"arn": own_ips_arn}}}}
     return {
         "name": limit.name,
         "priority": priority,
@@ -101,14 +116,7 @@ def _rate_rule(limit: RateLimit, per_window: int, window: int, priority: int) ->
                 "aggregate_key_type": "IP",
                 "limit": per_window,
                 "evaluation_window_sec": window,
-                "scope_down_statement": {
-                    "byte_match_statement": {
-                        "field_to_match": {"uri_path": {}},
-                        "positional_constraint": "STARTS_WITH",
-                        "search_string": limit.path_prefix,
-                        "text_transformations": [{"priority": 0, "type": "LOWERCASE"}],
-                    }
-                },
+                "scope_down_statement": {"and_statement": {"statements": [path, not_own]}} if own_ips_arn is not None else path,
             }
         },
         "visibility_config": _visibility(limit.name),
@@ -129,7 +137,20 @@ class Waf(pulumi.ComponentResource):
         rules.append(_match_rule("XSSRule", 11, "xss_match_statement"))
         # Most specific prefix first (auth before the whole API), like Nginx's longest-prefix match.
         ordered = sorted(args.rate_limits, key=lambda r: -len(r.path_prefix))
-        rules += [_rate_rule(r, args.limit_for(r), args.evaluation_window_seconds, 20 + i) for i, r in enumerate(ordered)]
+        own_ips = None
+        if args.own_egress_ips:
+            own_ips = aws.wafv2.IpSet(
+                f"{name}-own-egress",
+                description="The stack's NAT egress IPs: the reader frontend's server-side API calls",
+                scope="CLOUDFRONT",
+                region=WAF_REGION,
+                ip_address_version="IPV4",
+                addresses=[pulumi.Output.from_input(ip).apply(lambda address: f"{address}/32") for ip in args.own_egress_ips],
+                tags={**tags, "Name": f"{name}-own-egress"},
+                opts=child,
+            )
+        own_arn = own_ips.arn if own_ips is not None else None
+        rules += [_rate_rule(r, args.limit_for(r), args.evaluation_window_seconds, 20 + i, own_arn) for i, r in enumerate(ordered)]
 
         acl = aws.wafv2.WebAcl(
             f"{name}-acl",

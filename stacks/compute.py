@@ -129,6 +129,8 @@ def plain_values(cfg: StackConfig, regional: Regional, cdn_domain: pulumi.Input[
         "OPENSEARCH_URL": regional.search.url,
         "DEFAULT_FROM_EMAIL": sender_address(cfg),
         "AWS_SES_REGION_NAME": SES_REGION,
+        # Requests from these (the web's server-side calls) carry the reader's IP: see app/coko/core/ratelimit.py.
+        "TRUSTED_EGRESS_IPS": pulumi.Output.all(*regional.network.egress_ips).apply(",".join),
     }
     if not cfg.is_primary and not cfg.disaster_recovery.promoted:
         values[naming.READ_ONLY_ENV] = "true"  # the secondary's database is a read replica

@@ -157,6 +157,7 @@ def build_edge(cfg: StackConfig, regional: Regional, secrets: dict[str, pulumi.O
             evaluation_window_seconds=waf_cfg.evaluation_window_seconds,
             log_retention_days=waf_cfg.log_retention_days,
             log_kms_key_arn=edge_key.arn,
+            own_egress_ips=tuple(regional.network.egress_ips),
             tags=cfg.tags,
         ),
     )

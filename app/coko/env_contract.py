@@ -91,6 +91,11 @@ CONTRACT: tuple[EnvVar, ...] = (
     _plain("EMAIL_HOST", 'SMTP server when EMAIL_BACKEND is "smtp", e.g. email-smtp.eu-west-1.amazonaws.com (SES SMTP).', required=False),
     _plain("EMAIL_PORT", "SMTP port (default 587, STARTTLS; 465 and 2465 use implicit TLS).", required=False),
     _plain(
+        "TRUSTED_EGRESS_IPS",
+        "Comma-separated public IPs our own tasks leave through (NAT gateways): a request from one carries the reader's IP in X-Forwarded-For.",
+        required=False,
+    ),
+    _plain(
         "DATABASE_READ_ONLY",
         '"true" where the database is a read replica: writes answer 503 "read-only: failover in progress".',
         required=False,

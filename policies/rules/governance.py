@@ -27,7 +27,7 @@ GLOBAL_PREFIXES = ("aws:iam/", "aws:route53/", "aws:cloudfront/")
 
 
 def _edge(r: Resource) -> bool:
-    if r.type == WEB_ACL:
+    if r.type in (WEB_ACL, "aws:wafv2/ipSet:IpSet"):  # an IP set a CLOUDFRONT ACL references lives beside it
         return r.get("scope") == "CLOUDFRONT"
     if r.type == LOG_GROUP:
         name = r.get("name")
@@ -57,7 +57,7 @@ def required_tags(r: Resource) -> list[str]:
 
 @rule("COKO-REG-001", [ANY_AWS], severity="high",
       anchor="design §6 allowed regions; seed 'Stratégie Multi-Région'",
-      remediation='Remove region= overrides; only ACM certificates for CloudFront, CLOUDFRONT WAF ACLs, their logging and its edge KMS key, and the CloudFront log bucket use region="us-east-1".',
+      remediation='Remove region= overrides; only ACM certificates for CloudFront, CLOUDFRONT WAF ACLs, their IP sets, their logging and its edge KMS key, and the CloudFront log bucket use region="us-east-1".',
       unknowns="Resources without a region (components, non-AWS) and unknown regions are skipped.")
 def allowed_region(r: Resource) -> list[str]:
     """Resources live in eu-west-3 or af-south-1 (us-east-1 only for CloudFront's edge resources)"""

@@ -98,6 +98,25 @@ def test_uncached_searches_are_rate_limited_per_client_ip(client: Client, books:
     assert client.get("/api/catalog/books/", {"q": "term9"}, **other_viewer).status_code == 200
 
 
+def test_the_web_servers_calls_are_limited_per_reader_not_per_nat_ip(client: Client, books: list[Book], settings) -> None:
+    """The reader frontend calls the API for every reader from the same NAT egress IP; it forwards
+    each reader's IP, which counts only when the request comes from one of our own egress IPs."""
+    settings.API_RATE_LIMIT = "3/m"
+    settings.TRUSTED_EGRESS_IPS = frozenset({"15.188.7.7"})
+
+    def through_web(reader_ip: str) -> dict[str, str]:  # web -> CloudFront (appends the NAT IP) -> ALB
+        return {"HTTP_X_FORWARDED_FOR": f"{reader_ip}, 15.188.7.7, 130.176.0.1"}
+
+    codes = [client.get("/api/catalog/books/", {"q": f"web{n}"}, **through_web("196.200.1.1")).status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429], "one reader is still limited"
+    assert client.get("/api/catalog/books/", {"q": "web9"}, **through_web("41.82.0.9")).status_code == 200, "another reader is not"
+    # Anyone else claiming a reader's IP is counted by their own address (CloudFront's viewer).
+    spoofed = {"HTTP_X_FORWARDED_FOR": "41.82.0.9, 102.0.0.66, 130.176.0.1"}
+    codes = [client.get("/api/catalog/books/", {"q": f"spoof{n}"}, **spoofed).status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert client.get("/api/catalog/books/", {"q": "web10"}, **through_web("41.82.0.9")).status_code == 200, "the spoofed reader kept its own budget"
+
+
 @pytest.fixture
 def reader(client: Client):
     user = get_user_model().objects.create_user("awa", password="lire-en-paix-2025")

@@ -39,6 +39,7 @@ print(json.dumps({
     "email": [settings.EMAIL_BACKEND, settings.AWS_SES_REGION_NAME, settings.DEFAULT_FROM_EMAIL],
     "payments": [settings.ORANGE_MONEY_API_KEY, settings.MTN_MOMO_SECRET, settings.WAVE_API_KEY],
     "session_engine": settings.SESSION_ENGINE,
+    "egress": sorted(settings.TRUSTED_EGRESS_IPS),
     "sentry": client.is_active() and {
         "pii": client.options["send_default_pii"], "traces": client.options["traces_sample_rate"],
         "environment": client.options["environment"],
@@ -116,6 +117,14 @@ def test_a_malformed_database_timeout_is_refused_with_its_name() -> None:
     result = run_manage(["check"], sample_environment(DATABASE_TIMEOUT_SECONDS="five"))
     assert result.returncode != 0
     assert "DATABASE_TIMEOUT_SECONDS must be a number of seconds" in result.stderr.strip().splitlines()[-1]
+
+
+def test_our_egress_ips_are_read_and_checked() -> None:
+    assert load(sample_environment(TRUSTED_EGRESS_IPS="15.188.7.7, 15.236.1.2"))["egress"] == ["15.188.7.7", "15.236.1.2"]
+    assert load(sample_environment())["egress"] == []
+    result = run_manage(["check"], sample_environment(TRUSTED_EGRESS_IPS="15.188.7.7,nat-gateway"))
+    assert result.returncode != 0
+    assert "TRUSTED_EGRESS_IPS must be comma-separated IP addresses" in result.stderr.strip().splitlines()[-1]
 
 
 def test_production_settings_refuse_to_load_and_name_every_missing_variable() -> None:

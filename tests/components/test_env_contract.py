@@ -27,7 +27,7 @@ ARN = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:coko/x-AbCdEf"
 def _configured_optionals(stack: str) -> set[str]:
     """Optional names this stack supplies: the Sentry DSN when configured, read-only mode in the replica region."""
     cfg = load_stack_file(stack)
-    optional = set()
+    optional = {"TRUSTED_EGRESS_IPS"}  # the stack's NAT egress IPs, always known to the program
     if "sentryDsn" in cfg.secret_keys:
         optional.add("SENTRY_DSN")
     if not cfg.is_primary:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from coko_cli.offline.runner import StackPreview
 from components.waf import RateLimit, WafArgs
-from tests.conftest import STACKS, one
+from tests.conftest import STACKS, of_type, one
 
 ACL = "aws:wafv2/webAcl:WebAcl"
 
@@ -53,9 +55,24 @@ def test_rate_limits_match_the_seed_nginx_zones_per_client_ip(up: dict[str, Stac
         assert rule["action"] == {"block": {}}
         rate = rule["statement"]["rateBasedStatement"]
         assert (rate["limit"], rate["evaluationWindowSec"], rate["aggregateKeyType"]) == (limit, 60, "IP")
-        match = rate["scopeDownStatement"]["byteMatchStatement"]
+        path, not_own = rate["scopeDownStatement"]["andStatement"]["statements"]
+        match = path["byteMatchStatement"]
         assert (match["searchString"], match["positionalConstraint"], match["fieldToMatch"]) == (prefix, "STARTS_WITH", {"uriPath": {}})
+        own = one(up[stack], "aws:wafv2/ipSet:IpSet")
+        assert not_own == {"notStatement": {"statement": {"ipSetReferenceStatement": {"arn": own.outputs["arn"]}}}}
     assert found["AuthRateLimit"]["priority"] < found["ApiRateLimit"]["priority"]
+
+
+def test_the_stacks_own_nat_egress_is_not_rate_limited_per_ip(preview: StackPreview) -> None:
+    """The web's server-side API calls leave through the NAT gateways for every reader at once;
+    the API limits them per reader instead (TRUSTED_EGRESS_IPS, app/coko/core/ratelimit.py)."""
+    own = one(preview, "aws:wafv2/ipSet:IpSet")
+    nat_ips = sorted(e.outputs["publicIp"] for e in of_type(preview, "aws:ec2/eip:Eip") if "-nat-eip-" in e.name)
+    assert nat_ips and sorted(own.inputs["addresses"]) == [f"{ip}/32" for ip in nat_ips]
+    assert (own.region, own.inputs["scope"], own.inputs["ipAddressVersion"]) == ("us-east-1", "CLOUDFRONT", "IPV4")
+    backend = one(preview, "aws:ecs/taskDefinition:TaskDefinition", "-backend")
+    environment = {e["name"]: e["value"] for e in json.loads(backend.inputs["containerDefinitions"])[0]["environment"]}
+    assert sorted(environment["TRUSTED_EGRESS_IPS"].split(",")) == nat_ips
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -78,7 +95,7 @@ def test_logging_goes_to_an_aws_waf_logs_group_in_us_east_1_without_authorizatio
 
 
 def test_rate_limit_is_requests_per_second_times_the_window() -> None:
-    args = WafArgs(rate_limits=(RateLimit("Api", "/api/", 10),), evaluation_window_seconds=300, log_retention_days=90, log_kms_key_arn="k")
+    args = WafArgs(rate_limits=(RateLimit("Api", "/api/", 10),), evaluation_window_seconds=300, log_retention_days=90, log_kms_key_arn="k", own_egress_ips=())
     assert args.limit_for(args.rate_limits[0]) == 3000
     with pytest.raises(ValueError, match="must start with /"):
-        WafArgs(rate_limits=(RateLimit("Api", "api/", 10),), evaluation_window_seconds=60, log_retention_days=90, log_kms_key_arn="k")
+        WafArgs(rate_limits=(RateLimit("Api", "api/", 10),), evaluation_window_seconds=60, log_retention_days=90, log_kms_key_arn="k", own_egress_ips=())

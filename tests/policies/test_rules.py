@@ -84,6 +84,8 @@ def test_edge_resources_may_live_in_us_east_1_but_nothing_else() -> None:
     assert rule.evaluate(res("aws:acm/certificate:Certificate", {}, region="us-east-1")) == []
     assert rule.evaluate(res("aws:wafv2/webAcl:WebAcl", {"scope": "CLOUDFRONT"}, region="us-east-1")) == []
     assert rule.evaluate(res("aws:wafv2/webAcl:WebAcl", {"scope": "REGIONAL"}, region="us-east-1"))
+    assert rule.evaluate(res("aws:wafv2/ipSet:IpSet", {"scope": "CLOUDFRONT"}, region="us-east-1")) == []
+    assert rule.evaluate(res("aws:wafv2/ipSet:IpSet", {"scope": "REGIONAL"}, region="us-east-1"))
     assert rule.evaluate(res("aws:rds/instance:Instance", {}, region="us-east-1"))
 
 

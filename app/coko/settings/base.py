@@ -130,6 +130,8 @@ RATELIMIT_VIEW = "coko.core.views.ratelimited"
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "coko.core.ratelimit.client_ip"
 API_RATE_LIMIT = "300/m"
+# Our own egress IPs (production: TRUSTED_EGRESS_IPS): see coko.core.ratelimit.client_ip.
+TRUSTED_EGRESS_IPS: frozenset[str] = frozenset()
 # The Prometheus cache backend subclasses django_redis.cache.RedisCache, which
 # django-ratelimit supports; its name is just not on the allow-list.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

@@ -6,6 +6,7 @@ a misconfigured task definition is fixed in one round trip.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import ssl
 from urllib.parse import urlsplit
@@ -44,6 +45,12 @@ ALLOWED_HOSTS = _csv("DJANGO_ALLOWED_HOSTS")
 METRICS_REFUSED_HOSTS = list(ALLOWED_HOSTS)
 CORS_ALLOWED_ORIGINS = _csv("CORS_ALLOWED_ORIGINS")
 CSRF_TRUSTED_ORIGINS = list(CORS_ALLOWED_ORIGINS)
+
+_egress = [item.strip() for item in os.environ.get("TRUSTED_EGRESS_IPS", "").split(",") if item.strip()]
+try:
+    TRUSTED_EGRESS_IPS = frozenset(str(ipaddress.ip_address(item)) for item in _egress)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_EGRESS_IPS must be comma-separated IP addresses: {exc}") from None
 
 ENVIRONMENT = os.environ["ENVIRONMENT"]
 DEPLOYMENT_REGION = os.environ["DEPLOYMENT_REGION"]
