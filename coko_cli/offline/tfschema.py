@@ -60,6 +60,7 @@ class Field:
     shape: str  # "scalar" | "map" | "block" (max one item) | "blocks"
     element: type | None = None
     module: Any = None
+    keyed: bool = False  # a map of blocks (Mapping[str, XArgs]): keys are the user's, not properties
 
     @property
     def nested(self) -> Schema | None:
@@ -102,13 +103,14 @@ def _schema(cls: type, owner: str, module: Any) -> Schema:
         element_name = element.__name__.removesuffix("Args")
         singular = repeated and python_name not in PLURAL_IN_TERRAFORM and element_name.startswith(owner) and len(element_name) > len(owner)
         tf_name = snake(element_name[len(owner) :]) if singular else python_name
-        fields[engine_name] = Field(tf_name, "blocks" if repeated else "block", element, module)
+        fields[engine_name] = Field(tf_name, "blocks" if repeated else "block", element, module, _is_map(annotation))
     return Schema(fields)
 
 
 @functools.cache
-def schema(pulumi_type: str) -> Schema | None:
-    """The input schema of an AWS resource type, or None when the package has no such class."""
+def input_class(pulumi_type: str) -> tuple[type, Any] | None:
+    """(the resource's top-level ``*Args`` class, its package's ``_inputs`` module), or None when
+    the package has no such resource."""
     if not pulumi_type.startswith("aws:"):
         return None
     module_path, class_name = pulumi_type.split(":")[1:]
@@ -121,7 +123,17 @@ def schema(pulumi_type: str) -> Schema | None:
     inputs = getattr(package, "_inputs", None)
     if args is None or inputs is None:
         return None
-    return _schema(args, class_name, inputs)
+    return args, inputs
+
+
+@functools.cache
+def schema(pulumi_type: str) -> Schema | None:
+    """The input schema of an AWS resource type, or None when the package has no such class."""
+    found = input_class(pulumi_type)
+    if found is None:
+        return None
+    args, inputs = found
+    return _schema(args, pulumi_type.rsplit(":", 1)[1], inputs)
 
 
 def convert(value: Any, spec: Field | None) -> Any:
@@ -146,4 +158,4 @@ def attribute(pulumi_type: str, engine_name: str) -> str:
     return found.tf_name if found else snake(engine_name)
 
 
-__all__ = ["Field", "Schema", "attribute", "schema", "terraform_type", "to_terraform"]
+__all__ = ["Field", "Schema", "attribute", "input_class", "schema", "terraform_type", "to_terraform"]

@@ -9,6 +9,7 @@ from . import (
     data,
     deploy_combos,
     deploy_names,
+    deploy_schema,
     deploy_values,
     digitalocean,
     do_deployability,
@@ -25,7 +26,7 @@ from . import (
     waf,
 )
 
-MODULES = (rds, elasticache, opensearch, ecs, ecr, alb, cloudfront, waf, s3, network, data, iam, governance, digitalocean, do_deployability, deploy_names, deploy_values, deploy_combos, lifecycle)
+MODULES = (rds, elasticache, opensearch, ecs, ecr, alb, cloudfront, waf, s3, network, data, iam, governance, digitalocean, do_deployability, deploy_names, deploy_values, deploy_combos, deploy_schema, lifecycle)
 
 
 def all_rules() -> list[Rule]:

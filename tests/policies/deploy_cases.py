@@ -37,6 +37,16 @@ def kms_context(value: str) -> str:
     return policy({"Effect": "Allow", "Action": "kms:Encrypt", "Resource": "*", "Condition": {"StringLike": {"kms:EncryptionContext:aws:s3:arn": value}}})
 
 
+BLOCKED_IPS = {"ipSetReferenceStatement": {"arn": "[unknown]"}}
+
+
+def web_acl_rule(statement: dict[str, Any]) -> Resource:
+    """A WebAcl whose one rule has ``statement`` (the plan's camelCase shape)."""
+    visibility = {"metricName": "allow-listed", "sampledRequestsEnabled": True, "cloudwatchMetricsEnabled": True}
+    rule = {"name": "allow-listed", "priority": 0, "action": {"block": {}}, "statement": statement, "visibilityConfig": visibility}
+    return res(t.WEB_ACL, {"scope": "REGIONAL", "defaultAction": {"allow": {}}, "rules": [rule], "visibilityConfig": visibility, "tags": {"Any Key": "v"}})
+
+
 BUCKET_KEYS = res(SSE, {"rules": [{"bucketKeyEnabled": True, "applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]}, name="media-sse")
 ORIGIN_CERT = res(t.CERTIFICATE, {"validationMethod": "DNS"}, name="coko-production-certs-origin")
 ORIGIN_VALIDATION = res(t.CERTIFICATE_VALIDATION, {}, name="coko-production-certs-origin-validation")
@@ -96,6 +106,7 @@ DEPLOY_CASES: dict[str, Case] = {
         stack(ORIGIN_CERT, with_options(res(t.LISTENER, {"certificateArn": "[unknown]"}), {}, {"certificateArn": [ORIGIN_CERT.urn]})),
     ),
     "COKO-DEPLOY-033": Case(res(t.RDS_INSTANCE, {"engine": "postgres", "engineVersion": "15", "autoMinorVersionUpgrade": True}), res(t.RDS_INSTANCE, {"engine": "postgres", "engineVersion": "15.8", "autoMinorVersionUpgrade": True})),
+    "COKO-DEPLOY-034": Case(web_acl_rule({"notStatement": {"statement": BLOCKED_IPS}}), web_acl_rule({"notStatement": {"statements": [BLOCKED_IPS]}})),
     "COKO-LIFE-001": Case(with_options(res(t.RDS_INSTANCE, {}), PROTECTED), with_options(res(t.RDS_INSTANCE, {}), UNPROTECTED)),
     "COKO-LIFE-002": Case(
         with_options(res(t.RDS_INSTANCE, {"finalSnapshotIdentifier": "[unknown]"}), {}, {"finalSnapshotIdentifier": ["urn:pulumi:production::coko::random:index/randomId:RandomId::snap"]}),
