@@ -50,6 +50,10 @@ limits are read at check time from botocore's service models (`botocore/data/<se
 service-2.json`: min/max/pattern/enum, or the constraint sentence of the parameter's
 documentation, `policies/aws_models.py`); where the model is silent the anchor names the AWS
 page. Each rule's anchor is its source. tflint's AWS ruleset is the Terraform counterpart.
+Before AWS, the provider: COKO-DEPLOY-034 reports input keys that the pulumi-aws input type
+lacks (a misspelt property, a key the SDK passed through untranslated), at any depth; the names
+are `policies/input_schema.json`, regenerated after a pulumi-aws upgrade or a new resource type
+with `python -m policies.input_schema build/preview.json > policies/input_schema.json`.
 
 **Lifecycle (`COKO-LIFE-*`).** The preview JSON carries each resource's options (`options`:
 protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, replaceOnChanges, dependsOn,
