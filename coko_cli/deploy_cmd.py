@@ -3,8 +3,9 @@
 `pulumi up` itself releases in order (image, task definitions, migrations, static upload,
 services, rollout check: components/release_step.py). This command adds what happens after the
 engine says "done": the public names must answer through CloudFront, else the services go back
-to the previous release with `coko rollback` — the Django roles to their previous release and the
-reader frontend (web) to the revision the update replaced, in one journaled, verified rollback. It drives the real Pulumi CLI through
+to what ran before with `coko rollback` — each service whose task definition the update changed
+(backend, worker, scheduler, the reader frontend web) to exactly the revision the update replaced,
+in one journaled, verified rollback. It drives the real Pulumi CLI through
 `pulumi.automation` (https://www.pulumi.com/docs/iac/using-pulumi/automation-api/), so it needs
 the CLI on PATH, a `pulumi login` (or PULUMI_ACCESS_TOKEN) and AWS credentials.
 """
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -31,9 +33,10 @@ if TYPE_CHECKING:
 
 HELP = """Release a stack: `pulumi up` (which migrates, uploads static files, rolls the services and
 checks the rollout), then a smoke check of https://<domain.api>/health/ and https://<domain.apex>/
-through CloudFront, then `coko rollback` if the smoke check fails: backend, worker and scheduler
-back to their previous release and the web back to the revision this update replaced (only the
-services whose task definitions the update changed).
+through CloudFront, then `coko rollback` if the smoke check fails: each service whose task
+definition this update changed (backend, worker, scheduler, web) back to exactly the revision the
+update replaced (--revision ROLE=N, --web-revision N) — not to an older image after a
+configuration-only release.
 
 --all deploys the primary stack, then the secondary (stopping at the first failure). A failed
 `pulumi up` is not rolled back: a failed migration or static upload stops the update before any
@@ -94,27 +97,29 @@ def task_definitions(outputs: Mapping[str, Any]) -> dict[str, str]:
 def rollback_args(before: Mapping[str, str], after: Mapping[str, str]) -> list[str] | None:
     """`coko rollback` options that undo what the update changed; None: it registered nothing new.
 
-    The Django roles go back to their previous release (`coko rollback`'s default); the web, which
-    runs its own image, to exactly the revision the update replaced (--web-revision), alone
-    (--web-only) when the Django task definitions did not change.
+    Each service whose task definition the update changed goes back to exactly the revision the
+    update replaced: a Django role with --revision ROLE=N, the web with --web-revision N (alone,
+    --web-only, when no Django task definition changed). Not "the previous release": after a
+    configuration-only release (same image) that is an older image than what ran before.
     """
     from coko_cli.ops.taskdefs import split_arn
 
-    django = {r: a for r, a in before.items() if r != WEB_ROLE}
-    django_changed = bool(django) and django != {r: a for r, a in after.items() if r != WEB_ROLE}
+    django = [r for r, a in before.items() if r != WEB_ROLE and a != after.get(r)]
     web_changed = WEB_ROLE in before and before[WEB_ROLE] != after.get(WEB_ROLE)
-    if not django_changed and not web_changed:
+    if not django and not web_changed:
         return None
-    args = ["--web-revision", str(split_arn(before[WEB_ROLE])[1])] if web_changed else []
-    return args + ([] if django_changed else ["--web-only"])
+    args = [a for r in django for a in ("--revision", f"{r}={split_arn(before[r])[1]}")]
+    if web_changed:
+        args += ["--web-revision", str(split_arn(before[WEB_ROLE])[1])] + ([] if django else ["--web-only"])
+    return args
 
 
 def rolled_back_what(args: list[str], before: Mapping[str, str]) -> str:
-    """What the rollback moves, in words (the report and the docs say the same)."""
-    parts = [] if "--web-only" in args else ["backend, worker and scheduler to their previous release"]
-    if "--web-revision" in args:
-        parts.append(f"web to {before[WEB_ROLE].rsplit('/', 1)[-1]}")
-    return " and ".join(parts)
+    """What the rollback moves, in words (the report and the docs say the same): 'backend to coko-production-backend:7, … and web to …'."""
+    roles = [v.split("=", 1)[0] for o, v in pairwise(args) if o == "--revision"]
+    roles += [WEB_ROLE] if "--web-revision" in args else []
+    parts = [f"{role} to {before[role].rsplit('/', 1)[-1]}" for role in roles]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
 def ordered(names: list[str], configs: dict[str, AnyStackConfig]) -> list[str]:

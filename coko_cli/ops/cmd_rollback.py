@@ -1,7 +1,8 @@
-"""`coko rollback`: backend, worker and scheduler back to one earlier release (and the web to a revision), journaled and verified."""
+"""`coko rollback`: backend, worker and scheduler back to one earlier release or to named revisions (and the web to a revision), journaled and verified."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -33,7 +34,13 @@ rolled back: exit 1). The database schema is NOT rolled back.
 
 The reader frontend (web) runs its own image and moves only when asked: --web-revision N moves it
 to revision N of its family in the same journaled, verified rollback (a rerun resumes it too);
-with --web-only the Django services stay where they are. `coko deploy` passes both as needed."""
+with --web-only the Django services stay where they are.
+
+--revision ROLE=N (repeatable; ROLE backend, worker or scheduler) moves that service to exactly
+revision N of its family, in the same journaled, verified rollback; the Django services not named
+stay (with --web-revision the web moves too). After a configuration-only release (same image, new
+task definitions) the previous release is an older image; the revision the update replaced is
+what ran, and `coko deploy` passes that one for each role it changed."""
 
 COLUMNS = (
     Column("Service", "role"),
@@ -92,12 +99,14 @@ def _find_web(run: OpsRun, target: StackServices) -> dict[str, Any]:
 
 
 def _follow_record(run: OpsRun, target: StackServices, record: Journal | None) -> None:
-    """A rerun resumes the services the record names: the web too when it was part of it, only the web after --web-only."""
-    if record is None or naming.WEB_ROLE not in record.targets:
+    """A rerun resumes the services the record names: the web too when it was part of it, only those named after --revision/--web-only."""
+    if record is None:
         return
-    _find_web(run, target)
-    if not any(role in record.targets for role in naming.SERVICE_ROLES):
-        target.services = {naming.WEB_ROLE: target.services[naming.WEB_ROLE]}
+    if naming.WEB_ROLE in record.targets:
+        _find_web(run, target)
+    named = {role: service for role, service in target.services.items() if role in record.targets}
+    if named:
+        target.services = named
 
 
 def _with_web(run: OpsRun, target: StackServices, choice: Choice, revision: int) -> None:
@@ -113,18 +122,33 @@ def _with_web(run: OpsRun, target: StackServices, choice: Choice, revision: int)
         choice.done.append(naming.WEB_ROLE)
 
 
-def _web_only(run: OpsRun, target: StackServices, record: Journal | None, revision: int) -> Choice:
-    """The web alone: the Django services keep their release."""
+def parse_revisions(values: list[str]) -> dict[str, int]:
+    """``--revision ROLE=N`` (repeatable) as role -> N, in the roles' order; anything else is a usage error."""
+    found: dict[str, int] = {}
+    for value in values:
+        role, sep, number = value.partition("=")
+        if not sep or role not in naming.SERVICE_ROLES:
+            raise OpsError(f"--revision {value!r}: expected ROLE=N with ROLE one of {', '.join(naming.SERVICE_ROLES)} (the web: --web-revision N)", Exit.USAGE)
+        if not re.fullmatch(r"[0-9]+", number) or int(number) < 1:
+            raise OpsError(f"--revision {value!r}: N must be a revision number (1 or more), e.g. --revision {role}=12", Exit.USAGE)
+        if role in found:
+            raise OpsError(f"--revision names {role} twice ({role}={found[role]}, {value})", Exit.USAGE)
+        found[role] = int(number)
+    return {role: found[role] for role in naming.SERVICE_ROLES if role in found}
+
+
+def _exact(run: OpsRun, target: StackServices, record: Journal | None, wanted: dict[str, int]) -> Choice:
+    """Each named service to exactly its revision (--revision, --web-revision with --web-only); the others stay."""
     from coko_cli.ops import rollback
     from coko_cli.ops.journal import Journal
     from coko_cli.ops.transaction import Choice
 
     if record is not None:
         run.out.warn(f"an unfinished rollback (started {record.started}) is recorded; this one replaces it.")
-    step = rollback.web_step(run.clients.ecs, target.services[naming.WEB_ROLE], revision)
-    done = [] if step.changes else [naming.WEB_ROLE]
-    record = Journal(rollback.release_of(step.target), rollback.release_of(step.current), {naming.WEB_ROLE: step.target.label}, done)
-    return Choice([step], record, False, done)
+    steps = [rollback.revision_step(run.clients.ecs, role, target.services[role], number) for role, number in wanted.items()]
+    done = [s.role for s in steps if not s.changes]
+    record = Journal(rollback.release_of(steps[0].target), rollback.release_of(steps[0].current), {s.role: s.target.label for s in steps}, done)
+    return Choice(steps, record, False, done)
 
 
 def register(app: typer.Typer) -> None:
@@ -145,24 +169,37 @@ def register(app: typer.Typer) -> None:
             int | None, typer.Option("--web-revision", min=1, help="Also move the reader frontend (web) to this revision of its family.")
         ] = None,
         web_only: Annotated[bool, typer.Option("--web-only", help="With --web-revision: move only the web; backend, worker and scheduler stay.")] = False,
+        revision: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--revision",
+                metavar="ROLE=N",
+                help="Move this Django service (backend, worker or scheduler) to exactly revision N of its family (repeatable; the ones not named stay).",
+            ),
+        ] = None,
     ) -> None:
         from coko_cli.ops import do_ops, journal, rollback, transaction
 
         if to is not None and to_release is not None:
             raise OpsError("give --to or --to-release, not both", Exit.USAGE)
+        exact = parse_revisions(revision or [])
+        if exact and (to is not None or to_release is not None or resume or web_only):
+            raise OpsError("give --revision ROLE=N without --to, --to-release, --resume or --web-only: it names where each service goes", Exit.USAGE)
         if web_only and (web_revision is None or to is not None or to_release is not None):
             raise OpsError("--web-only needs --web-revision N, and no --to/--to-release (the Django services stay)", Exit.USAGE)
         if resume and web_revision is not None:
             raise OpsError("give --resume alone, without --web-revision: the record says where the web goes", Exit.USAGE)
         if do_ops.is_digitalocean(run):
-            if web_revision is not None:
-                raise OpsError("--web-revision moves the ECS web service; this stack runs on App Platform", Exit.USAGE)
+            if web_revision is not None or exact:
+                raise OpsError("--web-revision and --revision move ECS services; this stack runs on App Platform", Exit.USAGE)
             return do_ops.rollback(run, to, to_release, yes, dry_run, timeout)
-        target = run.find((naming.WEB_ROLE,) if web_only else naming.SERVICE_ROLES)
-        record = _recorded(run, target)
-        if web_only and web_revision is not None:
-            choice = _web_only(run, target, record, web_revision)
+        if exact or web_only:
+            wanted = {**exact, **({naming.WEB_ROLE: web_revision} if web_revision is not None else {})}
+            target = run.find(tuple(wanted))
+            choice = _exact(run, target, _recorded(run, target), wanted)
         else:
+            target = run.find(naming.SERVICE_ROLES)
+            record = _recorded(run, target)
             if to is None and to_release is None:
                 _follow_record(run, target, record)
             choice = transaction.choose(run, target, to, to_release, resume)

@@ -80,14 +80,24 @@ def revision_n(ecs: ECSClient, family: str, role: str, number: int) -> Revision:
     raise OpsError(f"{family}:{number} does not exist{newest}.", Exit.FAILED, "List the revisions with `coko releases`.")
 
 
+def revision_step(ecs: ECSClient, role: str, service: dict[str, Any], number: int) -> Step:
+    """One service's move to exactly revision `number` of the family it runs (`--revision ROLE=N`).
+
+    Named by revision, not by release: after a configuration-only release (same image, new task
+    definitions) "the previous release" is an older image, while the revision the update replaced
+    is what ran — `coko deploy` passes that one.
+    """
+    now = taskdefs.to_revision(taskdefs.describe(ecs, primary_task_definition(service)), role)
+    return Step(role, service["serviceName"], now, revision_n(ecs, now.family, role, number))
+
+
 def web_step(ecs: ECSClient, service: dict[str, Any], number: int) -> Step:
     """The reader frontend's move to revision `number` of its family.
 
     The web runs its own image (coko/<stack>-web), so "the release" of the Django roles says
     nothing about it: it is named by revision — `coko deploy` passes the one the release replaced.
     """
-    now = taskdefs.to_revision(taskdefs.describe(ecs, primary_task_definition(service)), naming.WEB_ROLE)
-    return Step(naming.WEB_ROLE, service["serviceName"], now, revision_n(ecs, now.family, naming.WEB_ROLE, number))
+    return revision_step(ecs, naming.WEB_ROLE, service, number)
 
 
 def previous_release(ecs: ECSClient, now: dict[str, Revision]) -> str:

@@ -141,6 +141,22 @@ def test_failed_smoke_check_rolls_the_services_back_with_coko_rollback(pulumi: F
     }
 
 
+def test_a_failed_config_only_release_puts_each_django_role_back_on_the_revision_it_ran(pulumi: FakePulumi, site: Site, stack: Stack, sim: EcsSim) -> None:
+    """Same image (v2), new task definitions (:3): the rollback goes to :2, what ran before, not to the older image v1 on :1."""
+    for role in naming.SERVICE_ROLES:
+        stack.register(role, "v2")  # :3, a configuration-only release of v2
+        stack.ecs.update_service(cluster=stack.cluster, service=stack.services[role], taskDefinition=f"{naming.task_family('production', role)}:3")
+    pulumi.state(production={"outputs": {"taskDefinitionArns": arns(2)}, "after_up": {"taskDefinitionArns": arns(3)}})
+    site.status["/health/"] = 503
+    result = deploy("--stack", "production", "--health-url", f"{site.url}/health/", "--apex-url", f"{site.url}/")
+    assert result.exit_code == 1
+    assert "rolled-back" in result.stderr
+    assert "rolled back: backend to coko-production-backend:2, worker to coko-production-worker:2 and scheduler to coko-production-scheduler:2" in result.stderr
+    assert {role: stack.primary(role) for role in naming.SERVICE_ROLES} == {
+        role: f"{naming.task_family('production', role)}:2" for role in naming.SERVICE_ROLES
+    }
+
+
 def outputs(django: int, web: int) -> dict[str, Any]:
     """The stack's task-definition outputs: the Django roles' revision and the web's."""
     web_arn = f"arn:aws:ecs:eu-west-3:123456789012:task-definition/{naming.task_family('production', naming.WEB_ROLE)}:{web}"
@@ -155,7 +171,10 @@ def test_failed_smoke_check_puts_the_web_back_on_its_previous_revision_with_the_
     result = deploy("--stack", "production", "--health-url", f"{site.url}/health/", "--apex-url", f"{site.url}/")
     assert result.exit_code == 1
     assert "rolled-back" in result.stderr
-    assert "rolled back: backend, worker and scheduler to their previous release and web to coko-production-web:1" in result.stderr
+    assert (
+        "rolled back: backend to coko-production-backend:1, worker to coko-production-worker:1, scheduler to coko-production-scheduler:1 and web to coko-production-web:1"
+        in result.stderr
+    )
     assert {role: stack.primary(role) for role in (*naming.SERVICE_ROLES, naming.WEB_ROLE)} == {
         role: f"{naming.task_family('production', role)}:1" for role in (*naming.SERVICE_ROLES, naming.WEB_ROLE)
     }
@@ -208,3 +227,16 @@ def test_usage_errors(pulumi: FakePulumi) -> None:
     unknown = deploy("--stack", "nowhere")
     assert unknown.exit_code == 2 and "Pulumi.nowhere.yaml" in unknown.stderr
     assert pulumi.calls() == []
+
+
+def test_rollback_args_name_only_the_roles_the_update_changed() -> None:
+    from coko_cli.deploy_cmd import rollback_args, rolled_back_what
+
+    before, after = outputs(2, 1), outputs(2, 1)
+    before_arns, after_arns = dict(before["taskDefinitionArns"]), dict(after["taskDefinitionArns"])
+    after_arns["worker"] = arns(3)["worker"]
+    web = {naming.WEB_ROLE: before["webTaskDefinitionArn"]}
+    args = rollback_args({**before_arns, **web}, {**after_arns, **web})
+    assert args == ["--revision", "worker=2"]
+    assert rolled_back_what(args, {**before_arns, **web}) == "worker to coko-production-worker:2"
+    assert rollback_args(before_arns, {**before_arns, "extra": "arn:aws:ecs:eu-west-3:123456789012:task-definition/x:1"}) is None, "nothing to go back to"
