@@ -443,15 +443,14 @@ def _references(job: _Job, results: dict[tuple[str, Mode], StackPreview]) -> dic
     return {job.needs: results[(job.needs, "up")].raw_outputs} if job.needs else {}
 
 
-def _run_jobs(jobs: list[_Job], root: Path | None) -> dict[tuple[str, Mode], StackPreview]:
-    """Runs in list order (a job comes after the up-mode run it needs), or in forked workers
-    when there are cores for them: each job starts as soon as the run it needs has finished.
+def _run_jobs(jobs: list[_Job], workers: int, root: Path | None) -> dict[tuple[str, Mode], StackPreview]:
+    """Runs in list order (a job comes after the up-mode run it needs), or in ``workers`` forked
+    workers: each job starts as soon as the run it needs has finished.
 
     The parent has already loaded the program's modules (``_preload``), so each worker starts
     warm; results come back pickled.
     """
     results: dict[tuple[str, Mode], StackPreview] = {}
-    workers = _workers(sum(1 for job in jobs if job.needs is None))
     if workers == 1:
         for job in jobs:
             results[job.key] = run_stack(job.stack, job.mode, _references(job, results), root)
@@ -493,10 +492,11 @@ def run_stacks(stacks: list[str], mode: Mode, root: Path | None = None) -> list[
     jobs = [_Job(t, "up") for t in sorted(set(needs.values())) if not (t in aws and mode == "up")]
     jobs += [_Job(s, mode) for s in aws if s not in needs]
     jobs += [_Job(s, mode, needs[s]) for s in aws if s in needs]
+    workers = _workers(sum(1 for job in jobs if job.needs is None))  # runs that can start at once
     with _gc_paused():
-        if len(jobs) > 1 and _workers(len(jobs)) > 1:
+        if workers > 1:
             _preload(root)
-        results = _run_jobs(jobs, root)
+        results = _run_jobs(jobs, workers, root)
     # Other clouds' stacks run last, alone: their provider SDK loads only after every AWS run
     # (bench/do_isolation.py measured AWS runs 1.1-1.6x slower in a process that had loaded it).
     for stack in stacks:
